@@ -1,0 +1,410 @@
+"""Read news into one raw schema, and fetch the pinned study files.
+
+Every reader returns a frame with the columns of :data:`RAW_COLUMNS`: ``source``, ``voice``,
+``title``, ``date``, ``url``, ``text``, plus ``path`` and ``line`` (where the record starts in its
+file, 1-based) so that any later message can point back at the input.
+
+Bad input never disappears: a reader either raises :class:`CorpusError` naming the file and line,
+or, when given a ``problems`` list, appends ``(path, line, reason)`` to it and goes on.
+
+The study files are public files pinned to a commit. :func:`fetch` downloads one from its public
+address with pooch, checks its SHA-256 and caches it in :func:`presslens.paths.cache_dir`
+(``$PRESSLENS_DATA`` overrides it). A file already cached with the right checksum is used without
+any network.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pandas as pd
+
+from presslens import paths
+
+RAW_COLUMNS = ["source", "voice", "title", "date", "url", "text", "path", "line"]
+SCHEMA_FIELDS = ("id", "title", "date", "url", "text", "source", "voice")
+TABLE_SUFFIXES = {".csv", ".jsonl", ".ndjson", ".json", ".parquet"}
+
+STUDY_VOICES = {
+    "kremlin": "Kremlin",
+    "ukraine_president": "Ukrainian presidency",
+    "guardian": "Guardian",
+    "nyt": "NYT",
+}
+STUDY_SOURCES = ("kremlin", "ukraine_president", "guardian", "nyt", "headlines")
+
+_SEED_DATE = re.compile(r"\d{8}")
+_URL_BASE = "https://raw.githubusercontent.com/{repo}/{commit}/{path}"
+
+# Kremlin and NYT transcripts are long: a single CSV field holds up to 176k characters.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+class CorpusError(ValueError):
+    """Bad input: ``path`` and ``line`` say where, ``reason`` what is wrong."""
+
+    def __init__(self, path, line, reason):
+        self.path, self.line, self.reason = str(path), line, reason
+        where = f"{path}:{line}" if line else f"{path}"
+        super().__init__(f"{where}: {reason}")
+
+
+class DataFileError(RuntimeError):
+    """A pinned study file is missing, unreachable or corrupt."""
+
+
+def _fail(problems, path, line, reason):
+    if problems is None:
+        raise CorpusError(path, line, reason)
+    problems.append({"path": str(path), "line": line, "reason": reason})
+
+
+# --- the registry of pinned study files -------------------------------------------------------
+
+
+def registry() -> pd.DataFrame:
+    """Return the pinned study files: name, cache file, repo, commit, upstream path, SHA-256."""
+    table = pd.read_csv(paths.REGISTRY_FILE, dtype=str, keep_default_na=False)
+    table["url"] = [
+        _URL_BASE.format(repo=r.repo, commit=r.commit, path=r.path) for r in table.itertuples()
+    ]
+    return table.set_index("name")
+
+
+def sha256(path) -> str:
+    """Return the hex SHA-256 of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fetch(name: str) -> Path:
+    """Return the local path of pinned study file ``name``, downloading it once if needed.
+
+    A cached file with the right checksum is used offline. A cached file with another checksum is
+    never used; a failed download says which file, where it was looked for and how to get it.
+    """
+    table = registry()
+    if name not in table.index:
+        raise KeyError(f"no pinned study file {name!r}; known: {', '.join(table.index)}")
+    entry = table.loc[name]
+    target = paths.cache_dir() / entry["file"]
+    how = (
+        f"download {entry['url']} to {target} (SHA-256 {entry['sha256']}), "
+        f"or set {paths.CACHE_ENV} to a folder that holds {entry['file']}"
+    )
+    if target.exists():
+        found = sha256(target)
+        if found == entry["sha256"]:
+            return target
+        raise DataFileError(
+            f"{name}: {target} has SHA-256 {found}, expected {entry['sha256']}; "
+            f"delete it and {how}"
+        )
+    import pooch
+
+    try:
+        got = pooch.retrieve(
+            entry["url"],
+            known_hash=f"sha256:{entry['sha256']}",
+            fname=target.name,
+            path=target.parent,
+            progressbar=False,
+        )
+    except Exception as error:  # pooch raises requests', OS and hash errors alike
+        raise DataFileError(
+            f"{name}: not in the cache ({target}) and the download failed ({error}); {how}"
+        ) from error
+    return Path(got)
+
+
+def fetch_all() -> list[Path]:
+    """Fetch every pinned study file (for ``make reproduce``)."""
+    return [fetch(name) for name in registry().index]
+
+
+# --- readers --------------------------------------------------------------------------------
+
+
+def _domain(url: str) -> str:
+    host = urlparse(url).netloc.lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+_URL = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", re.IGNORECASE)
+
+
+def _is_url(text: str) -> bool:
+    return _URL.fullmatch(text) is not None
+
+
+def _read_text(path: Path, problems):
+    """Return the file's text, or None after reporting why it cannot be read as UTF-8 text."""
+    data = path.read_bytes()
+    if b"\0" in data[:8192] or b"\0" in data:
+        line = data[: data.index(b"\0")].count(b"\n") + 1
+        _fail(problems, path, line, "binary file (NUL byte), not text")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        _fail(problems, path, line, f"not UTF-8: byte {data[error.start]:#04x} at offset {error.start}")
+        return None
+
+
+def read_seed(path, *, source: str = "seed", problems: list | None = None) -> pd.DataFrame:
+    """Read one seed-format file: title, YYYYMMDD date, URL, then one sentence per line.
+
+    The article's voice is the URL's domain; its text is the body lines joined by newlines
+    (the sentence order in seed files is not meaningful).
+    """
+    path = Path(path)
+    text = _read_text(path, problems)
+    if text is None:
+        return _empty_raw()
+    lines = text.splitlines()
+    header = lines[:3] + [""] * (3 - len(lines[:3]))
+    title, date, url = (h.strip() for h in header)
+    if not title:
+        _fail(problems, path, 1, "missing title (line 1 must be the headline)")
+        return _empty_raw()
+    if not _SEED_DATE.fullmatch(date):
+        _fail(problems, path, 2, f"bad date {date!r}: line 2 must be YYYYMMDD")
+        return _empty_raw()
+    parsed = pd.to_datetime(date, format="%Y%m%d", errors="coerce")
+    if pd.isna(parsed):
+        _fail(problems, path, 2, f"bad date {date!r}: no such day")
+        return _empty_raw()
+    if not _is_url(url):
+        _fail(problems, path, 3, f"not a URL: {url!r} (line 3 must be the article's http(s) address)")
+        return _empty_raw()
+    body = [line for line in lines[3:] if line.strip()]
+    if not body:
+        _fail(problems, path, 4, "empty body: no sentence after the three header lines")
+        return _empty_raw()
+    row = {
+        "id": f"seed-{path.stem}",
+        "source": source,
+        "voice": _domain(url),
+        "title": title,
+        "date": parsed,
+        "url": url,
+        "text": "\n".join(body),
+        "path": str(path),
+        "line": 1,
+    }
+    return pd.DataFrame([row])
+
+
+def _empty_raw() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in ["id", *RAW_COLUMNS]})
+
+
+def _records(path: Path, problems):
+    """Yield ``(line, record)`` from a CSV, JSON Lines, JSON list or Parquet file."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        try:
+            frame = pd.read_parquet(path)
+        except Exception as error:
+            _fail(problems, path, None, f"unreadable Parquet file ({error})")
+            return
+        for i, rec in enumerate(frame.to_dict("records")):
+            yield i + 1, rec
+        return
+    text = _read_text(path, problems)
+    if text is None:
+        return
+    if suffix == ".csv":
+        reader = csv.DictReader(text.splitlines(keepends=True))
+        start = 2
+        try:
+            for rec in reader:
+                yield start, rec
+                start = reader.line_num + 1
+        except csv.Error as error:
+            _fail(problems, path, reader.line_num, f"malformed CSV ({error})")
+    elif suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            _fail(problems, path, error.lineno, f"malformed JSON ({error.msg})")
+            return
+        if not isinstance(data, list):
+            _fail(problems, path, 1, "a JSON file must hold a list of records")
+            return
+        for i, rec in enumerate(data):
+            yield i + 1, rec
+    else:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as error:
+                _fail(problems, path, number, f"malformed JSON line ({error.msg})")
+                continue
+            if not isinstance(rec, dict):
+                _fail(problems, path, number, "a JSON line must be an object")
+                continue
+            yield number, rec
+
+
+def _parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:
+    if date_format == "epoch":
+        numbers = pd.to_numeric(values, errors="coerce")
+        return pd.to_datetime(numbers, unit="s", utc=True, errors="coerce")
+    text = values.astype("string").str.strip()
+    parsed = pd.to_datetime(text, format=date_format or "ISO8601", utc=True, errors="coerce")
+    if date_format is None and parsed.isna().any():
+        retry = parsed.isna() & text.notna() & (text != "")
+        parsed[retry] = pd.to_datetime(text[retry], format="mixed", utc=True, errors="coerce")
+    return parsed
+
+
+def read_table(
+    path,
+    *,
+    columns: dict | None = None,
+    source: str | None = None,
+    voice: str | None = None,
+    date_format: str | None = None,
+    problems: list | None = None,
+) -> pd.DataFrame:
+    """Read a CSV, JSON Lines, JSON or Parquet file of articles.
+
+    ``columns`` maps schema fields (``id``, ``title``, ``date``, ``url``, ``text``, ``source``,
+    ``voice``) to the file's column names; unmapped fields use a column of the same name if
+    present. ``text`` and ``date`` are required; ``source`` defaults to the file's stem and
+    ``voice`` to the source. ``date_format`` is a strptime format, ``"epoch"`` for seconds since
+    1970, or None for ISO 8601 with a lenient fallback.
+    """
+    path = Path(path)
+    columns = dict(columns or {})
+    unknown = set(columns) - set(SCHEMA_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown schema fields in columns: {sorted(unknown)}; use {SCHEMA_FIELDS}")
+    rows = list(_records(path, problems))
+    if not rows:
+        if problems is None or not any(p["path"] == str(path) for p in problems):
+            _fail(problems, path, 1, "no records")
+        return _empty_raw()
+    header = set().union(*(rec.keys() for _, rec in rows[:50]))
+    mapping = {f: columns.get(f, f) for f in SCHEMA_FIELDS}
+    for field in ("text", "date"):
+        if mapping[field] not in header:
+            _fail(problems, path, 1, f"no {field!r} column (looked for {mapping[field]!r}; found {sorted(header)})")
+            return _empty_raw()
+    lines = [line for line, _ in rows]
+    frame = pd.DataFrame.from_records([rec for _, rec in rows])
+
+    def column(field, default=""):
+        name = mapping[field]
+        if name in frame.columns:
+            return frame[name].astype(object).where(frame[name].notna(), None)
+        return pd.Series([default] * len(frame), dtype=object)
+
+    out = pd.DataFrame(
+        {
+            "id": column("id", None),
+            "source": column("source", None),
+            "voice": column("voice", None),
+            "title": column("title").map(lambda v: "" if v is None else str(v)),
+            "date": _parse_dates(column("date", None), date_format),
+            "url": column("url").map(lambda v: "" if v is None else str(v)),
+            "text": column("text").map(lambda v: "" if v is None else str(v)),
+            "path": str(path),
+            "line": lines,
+        }
+    )
+    out["source"] = out["source"].fillna(source or path.stem).astype(str)
+    out["voice"] = out["voice"].fillna(voice).fillna(out["source"]).astype(str)
+    if source is not None:
+        out["source"] = source
+    raw_dates = column("date", None)
+    keep = pd.Series(True, index=out.index)
+    for i in out.index[out["date"].isna()]:
+        _fail(problems, path, int(out.at[i, "line"]), f"bad date {raw_dates[i]!r}")
+        keep[i] = False
+    for i in out.index[keep & (out["text"].str.strip() == "")]:
+        _fail(problems, path, int(out.at[i, "line"]), "empty body")
+        keep[i] = False
+    for i in out.index[keep & (out["url"] != "") & ~out["url"].map(_is_url)]:
+        _fail(problems, path, int(out.at[i, "line"]), f"not a URL: {out.at[i, 'url']!r}")
+        keep[i] = False
+    out = out[keep].reset_index(drop=True)
+    out["date"] = out["date"].dt.tz_convert(None).dt.normalize()
+    # Plain Python strings: the cleaning steps iterate over them, and Arrow-backed strings
+    # would be converted one by one.
+    return out.astype({c: object for c in ("source", "voice", "title", "url", "text")})
+
+
+_STUDY_READERS = {
+    "kremlin": dict(columns={"title": "headline", "url": "link", "text": "body"}),
+    "ukraine_president": dict(columns={"title": "headline", "url": "link", "text": "body"}),
+    "guardian": dict(columns={"title": "headlines", "date": "published", "text": "articles"}),
+    "nyt": dict(
+        columns={"title": "headlines", "date": "published", "text": "articles"},
+        date_format="%Y/%m/%d",
+    ),
+    "headlines": dict(
+        columns={"title": "title", "text": "title", "url": "link", "date": "timestamp", "voice": "domain"},
+        date_format="epoch",
+    ),
+}
+
+
+def read_study(name: str, *, problems: list | None = None) -> pd.DataFrame:
+    """Read pinned study source ``name`` (fetched and checksum-verified) into the raw schema.
+
+    The press releases and articles get a fixed voice (``STUDY_VOICES``); each headline's voice is
+    the outlet's domain.
+    """
+    if name not in _STUDY_READERS:
+        raise KeyError(f"no study source {name!r}; known: {', '.join(_STUDY_READERS)}")
+    spec = _STUDY_READERS[name]
+    columns = dict(spec["columns"])
+    text_col = columns.pop("text")
+    frame = read_table(
+        fetch(name),
+        columns={**columns, "text": text_col},
+        source=name,
+        voice=STUDY_VOICES.get(name),
+        date_format=spec.get("date_format"),
+        problems=problems,
+    )
+    return frame
+
+
+def read_path(path, *, problems: list | None = None, **table_options) -> pd.DataFrame:
+    """Read a seed-format ``.txt`` file, a table file, or every such file in a folder (sorted)."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and _readable(p))
+        if not files:
+            _fail(problems, path, None, "folder holds no .txt, .csv, .jsonl, .json or .parquet file")
+            return _empty_raw()
+        frames = [read_path(p, problems=problems, **table_options) for p in files]
+        frames = [f for f in frames if len(f)]
+        return pd.concat(frames, ignore_index=True) if frames else _empty_raw()
+    if not path.exists():
+        _fail(problems, path, None, "no such file or folder")
+        return _empty_raw()
+    if path.suffix.lower() == ".txt":
+        return read_seed(path, problems=problems)
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        return read_table(path, problems=problems, **table_options)
+    _fail(problems, path, None, f"unsupported file type {path.suffix!r}; use .txt (seed format), .csv, .jsonl, .json or .parquet")
+    return _empty_raw()
+
+
+def _readable(path: Path) -> bool:
+    return path.suffix.lower() in TABLE_SUFFIXES | {".txt"} and not path.name.startswith(".")
