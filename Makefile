@@ -1,0 +1,40 @@
+# Two commands set everything up on a fresh machine: `make reproduce` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: reproduce test data lab kernel benchmark clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PY) -c "import matplotlib.pyplot"
+	touch $(STAMP)
+
+data: $(STAMP)
+	$(PY) -c "from presslens import io; [print(p.name) for p in io.fetch_all()]"
+
+reproduce: data
+	rm -f figures/*.png
+	for nb in $(NOTEBOOKS); do \
+		$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+			--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=1200 $$nb || exit 1; \
+	done
+
+test: $(STAMP)
+	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
+
+benchmark: data
+	$(PY) benchmarks/corpus_speed.py
+
+kernel: $(STAMP)
+	$(PY) -m ipykernel install --user --name presslens --display-name "Python (presslens)"
+
+lab: kernel
+	$(VENV)/bin/jupyter lab notebooks/
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info

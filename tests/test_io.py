@@ -1,0 +1,140 @@
+import hashlib
+import json
+
+import pandas as pd
+import pytest
+
+import presslens
+from presslens import io, paths
+
+SEED = "Title here\n20220204\nhttps://example.org/story\nFirst sentence.\nSecond sentence.\n"
+
+
+def test_read_seed_reads_the_embedded_sample():
+    frame = io.read_seed(paths.SAMPLE_FILE)
+    row = frame.iloc[0]
+    assert row["title"] == "Russia wins Chinas backing in NATO showdown over Ukraine  World News"
+    assert row["date"] == pd.Timestamp("2022-02-04")
+    assert row["voice"] == "rashtranews.com"
+    assert row["text"].count("\n") == 27  # 28 body lines
+
+
+@pytest.mark.parametrize(
+    "content, line, reason",
+    [
+        ("\n20220204\nhttps://example.org/a\nBody.\n", 1, "missing title"),
+        ("Title\n2022-02-04\nhttps://example.org/a\nBody.\n", 2, "bad date"),
+        ("Title\n20220231\nhttps://example.org/a\nBody.\n", 2, "no such day"),
+        ("Title\n20220204\nexample dot org\nBody.\n", 3, "not a URL"),
+        ("Title\n20220204\nhttps://example.org/a\n\n   \n", 4, "empty body"),
+        ("Title\n20220204\n", 3, "not a URL"),
+    ],
+)
+def test_read_seed_names_file_and_line(write, content, line, reason):
+    path = write("bad.txt", content)
+    with pytest.raises(presslens.CorpusError) as caught:
+        io.read_seed(path)
+    assert caught.value.path == str(path) and caught.value.line == line
+    assert reason in str(caught.value) and f"{path}:{line}:" in str(caught.value)
+
+
+def test_non_utf8_and_binary_files_are_rejected_with_their_line(write):
+    latin = write("latin.txt", "Title\n20220204\nhttps://example.org/a\nCaf\xe9 talks.\n".encode("latin-1"))
+    with pytest.raises(presslens.CorpusError, match=r"latin\.txt:4: not UTF-8"):
+        io.read_seed(latin)
+    binary = write("blob.txt", b"\x89PNG\r\n\x1a\n\x00\x00")
+    with pytest.raises(presslens.CorpusError, match=r"blob\.txt:3: binary file"):
+        io.read_seed(binary)
+
+
+def test_corpus_error_is_a_value_error():
+    assert issubclass(presslens.CorpusError, ValueError)
+
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl", "json", "parquet"])
+def test_read_table_with_a_column_mapping(tmp_path, suffix):
+    records = [
+        {"headline": "NATO summit", "when": "2022-06-29", "link": "https://a.org/1", "body": "NATO met."},
+        {"headline": "Talks", "when": "2022/06/30", "link": "", "body": "Russia, \"quoted\", replied.\nTwice."},
+    ]
+    path = tmp_path / f"mine.{suffix}"
+    frame = pd.DataFrame(records)
+    if suffix == "csv":
+        frame.to_csv(path, index=False)
+    elif suffix == "jsonl":
+        path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    elif suffix == "json":
+        path.write_text(json.dumps(records))
+    else:
+        frame.to_parquet(path)
+    got = io.read_table(path, columns={"title": "headline", "date": "when", "url": "link", "text": "body"})
+    assert got["title"].tolist() == ["NATO summit", "Talks"]
+    assert got["date"].tolist() == [pd.Timestamp("2022-06-29"), pd.Timestamp("2022-06-30")]
+    assert got["text"].tolist() == ["NATO met.", "Russia, \"quoted\", replied.\nTwice."]
+    assert got["source"].tolist() == ["mine", "mine"] and got["voice"].tolist() == ["mine", "mine"]
+    assert got["line"].tolist() == ([2, 3] if suffix == "csv" else [1, 2])
+
+
+def test_csv_line_numbers_count_physical_lines(write):
+    path = write("multi.csv", 'date,text\n2022-01-01,"one\nspans\nthree lines"\n2022-01-02,\n')
+    problems = []
+    got = io.read_table(path, problems=problems)
+    assert len(got) == 1
+    assert problems == [{"path": str(path), "line": 5, "reason": "empty body"}]
+
+
+def test_read_table_errors(write):
+    with pytest.raises(presslens.CorpusError, match=r"nodate\.csv:1: no 'date' column"):
+        io.read_table(write("nodate.csv", "text\nhello\n"))
+    with pytest.raises(presslens.CorpusError, match=r"baddate\.csv:3: bad date 'soon'"):
+        io.read_table(write("baddate.csv", "date,text\n2022-01-01,ok\nsoon,later\n"))
+    with pytest.raises(presslens.CorpusError, match=r"broken\.jsonl:2: malformed JSON line"):
+        io.read_table(write("broken.jsonl", '{"date": "2022-01-01", "text": "a"}\n{"date": \n'))
+    with pytest.raises(presslens.CorpusError, match=r"url\.csv:2: not a URL"):
+        io.read_table(write("url.csv", "date,text,url\n2022-01-01,a,ftp//nowhere\n"))
+    with pytest.raises(ValueError, match="unknown schema fields"):
+        io.read_table(write("x.csv", "date,text\n2022-01-01,a\n"), columns={"body": "text"})
+
+
+def test_registry_matches_the_shared_checksums():
+    table = io.registry()
+    assert set(io.STUDY_SOURCES) <= set(table.index)
+    assert table["url"].str.match(r"https://raw\.githubusercontent\.com/[\w.-]+/[\w.-]+/[0-9a-f]{40}/").all()
+    sums = paths.ROOT.parent / "shared" / "data" / "SHA256SUMS"
+    if not sums.exists():
+        pytest.skip("no ../shared/data beside the project")
+    pinned = dict(reversed(line.split(maxsplit=1)) for line in sums.read_text().splitlines())
+    assert dict(zip(table["file"], table["sha256"])) == pinned
+
+
+def test_fetch_uses_a_cached_file_offline(tmp_path, monkeypatch):
+    entry = io.registry().loc["nyt"]
+    monkeypatch.setenv("PRESSLENS_DATA", str(tmp_path))
+    target = tmp_path / entry["file"]
+    target.parent.mkdir(parents=True)
+    # A file with the wrong bytes is refused, with the file, the place and the remedy.
+    target.write_text("not the NYT file")
+    with pytest.raises(presslens.DataFileError) as caught:
+        io.fetch("nyt")
+    message = str(caught.value)
+    assert "nyt" in message and str(target) in message and entry["url"] in message
+    assert hashlib.sha256(b"not the NYT file").hexdigest() in message
+
+
+def test_fetch_without_network_says_how_to_get_the_file(tmp_path, monkeypatch):
+    import pooch
+
+    def offline(*args, **kwargs):
+        raise ConnectionError("no network")
+
+    monkeypatch.setattr(pooch, "retrieve", offline)
+    monkeypatch.setenv("PRESSLENS_DATA", str(tmp_path))
+    with pytest.raises(presslens.DataFileError, match=r"guardian: not in the cache .*\(no network\).*PRESSLENS_DATA"):
+        io.fetch("guardian")
+
+
+def test_cache_dir_follows_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("PRESSLENS_DATA", str(tmp_path))
+    assert paths.cache_dir() == tmp_path
+    monkeypatch.delenv("PRESSLENS_DATA")
+    assert "presslens" in str(paths.cache_dir())
