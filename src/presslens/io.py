@@ -408,3 +408,40 @@ def read_path(path, *, problems: list | None = None, **table_options) -> pd.Data
 
 def _readable(path: Path) -> bool:
     return path.suffix.lower() in TABLE_SUFFIXES | {".txt"} and not path.name.startswith(".")
+
+
+NEWSMTSC_LABELS = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
+
+
+def read_newsmtsc(split: str) -> pd.DataFrame:
+    """Read a NewsMTSC split (``train``, ``devtest_rw``, ``devtest_mt``): one row per target.
+
+    Columns: ``gid``, ``text`` (the sentence), ``mention`` (the target as written), ``start``,
+    ``end`` (its character span) and ``label`` (negative / neutral / positive, agreed by 5+
+    coders). Hamborg & Donnay (2021), "NewsMTSC: A Dataset for (Multi-)Target-dependent Sentiment
+    Classification in Political News Articles", EACL.
+    """
+    path = fetch(f"newsmtsc_{split}")
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise CorpusError(path, number, f"malformed JSON line ({error.msg})") from error
+            for target in record["targets"]:
+                if target["polarity"] not in NEWSMTSC_LABELS:
+                    raise CorpusError(path, number, f"unknown polarity {target['polarity']!r}")
+                rows.append(
+                    {
+                        "gid": target["Input.gid"],
+                        "text": record["sentence_normalized"],
+                        "mention": target["mention"],
+                        "start": int(target["from"]),
+                        "end": int(target["to"]),
+                        "label": NEWSMTSC_LABELS[target["polarity"]],
+                    }
+                )
+    return pd.DataFrame(rows)

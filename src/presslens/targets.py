@@ -1,0 +1,133 @@
+"""Find who is named: mentions of NATO, Russia and other targets, from a lexicon kept as data.
+
+The lexicon is ``data/targets.csv``: one row per alias, with whether case matters and an optional
+regular expression of words that, right after the alias, make it a false friend ("Washington
+Post", "Moscow Region"). Add a target or an alias by adding rows; no code changes.
+
+Matching: aliases match whole words (a hyphen counts as a boundary, so "Russia-Ukraine" names
+both), the longest alias wins where two overlap ("Russian Federation" over "Russian"), and a
+possessive is part of the mention with or without its apostrophe ("Russia's", "Russia’s",
+"Russias", as in the seed format).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from presslens import paths
+
+LEXICON_FILE = paths.DATA_DIR / "targets.csv"
+DEFAULT_TARGETS = ("NATO", "Russia")
+MENTION_COLUMNS = ["text_index", "target", "alias", "start", "end"]
+_POSSESSIVE = r"(?:['\u2019]s|(?<=s)['\u2019]|s)?"
+
+
+def read_lexicon(path=None) -> pd.DataFrame:
+    """Return the target lexicon (``data/targets.csv`` unless ``path`` is given)."""
+    table = pd.read_csv(path or LEXICON_FILE, dtype=str, keep_default_na=False)
+    missing = {"target", "alias"} - set(table.columns)
+    if missing:
+        raise ValueError(f"{path or LEXICON_FILE}: missing columns {sorted(missing)}")
+    for column in ("case_sensitive", "not_followed_by", "note"):
+        if column not in table.columns:
+            table[column] = ""
+    for line, alias in enumerate(table["alias"], start=2):
+        if not alias.strip():
+            raise ValueError(f"{path or LEXICON_FILE}:{line}: empty alias")
+    return table
+
+
+def _alias_pattern(alias: str, case_sensitive: bool, not_followed_by: str) -> str:
+    body = re.escape(alias).replace(r"\ ", r"\s+")
+    if alias.endswith("."):  # "U.S." ends in a full stop: no possessive, no word boundary after
+        core = body
+    else:
+        core = body + _POSSESSIVE + r"(?![\w])"
+    if not case_sensitive:
+        core = f"(?i:{core})"
+    guard = f"(?!{not_followed_by})" if not_followed_by else ""
+    return rf"(?<![\w.]){core}{guard}"
+
+
+@lru_cache(maxsize=32)
+def _compiled(lexicon_key: tuple) -> tuple[re.Pattern, list[tuple[str, str]]]:
+    rows = sorted(lexicon_key, key=lambda r: -len(r[1]))
+    groups, labels = [], []
+    for target, alias, case_sensitive, not_followed_by in rows:
+        groups.append(f"({_alias_pattern(alias, case_sensitive, not_followed_by)})")
+        labels.append((target, alias))
+    return re.compile("|".join(groups)), labels
+
+
+def _key(lexicon: pd.DataFrame, targets) -> tuple:
+    chosen = lexicon if targets is None else lexicon[lexicon["target"].isin(targets)]
+    return tuple(
+        (r.target, r.alias, r.case_sensitive.strip().lower() in ("yes", "true", "1"), r.not_followed_by)
+        for r in chosen.itertuples(index=False)
+    )
+
+
+def _resolve(targets, lexicon: pd.DataFrame):
+    if targets is None:
+        return None
+    if isinstance(targets, str):
+        targets = [targets]
+    known = {t.lower(): t for t in lexicon["target"]}
+    out = []
+    for t in targets:
+        if t.lower() not in known:
+            raise ValueError(f"unknown target {t!r}; the lexicon has {sorted(set(lexicon['target']))}")
+        out.append(known[t.lower()])
+    return out
+
+
+def mentions(texts, targets=None, *, lexicon=None) -> pd.DataFrame:
+    """Return one row per mention: ``text_index``, ``target``, ``alias``, ``start``, ``end``.
+
+    ``targets`` is a target name or a list of them (default: every target in the lexicon);
+    ``start`` and ``end`` are character offsets into the text, the possessive included.
+
+    >>> mentions(["Russia's army and NATO", "Moscows view", "Moscow Region"]).values.tolist()
+    [[0, 'Russia', 'Russia', 0, 8], [0, 'NATO', 'NATO', 18, 22], [1, 'Russia', 'Moscow', 0, 7]]
+    """
+    lexicon = read_lexicon() if lexicon is None else (lexicon if isinstance(lexicon, pd.DataFrame) else read_lexicon(lexicon))
+    pattern, labels = _compiled(_key(lexicon, _resolve(targets, lexicon)))
+    rows = []
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise ValueError(f"text {i} is {type(text).__name__}, not a string")
+        for match in pattern.finditer(text):
+            target, alias = labels[match.lastindex - 1]
+            rows.append((i, target, alias, match.start(), match.end()))
+    return pd.DataFrame(rows, columns=MENTION_COLUMNS)
+
+
+def literal_pattern(mention: str) -> re.Pattern:
+    """Return a pattern for a literal mention (any name, such as "Trump" or "the FBI")."""
+    return re.compile(_alias_pattern(mention, False, ""))
+
+
+def tag_sentences(sentences: pd.DataFrame, targets=None, *, lexicon=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the sentence table with a boolean column per target, and the mention table.
+
+    The mention table is keyed by ``sentence_id`` (not by position), with the alias and span.
+    """
+    lexicon = read_lexicon() if lexicon is None else lexicon
+    found = mentions(sentences["text"].tolist(), targets, lexicon=lexicon)
+    ids = sentences["sentence_id"].to_numpy()
+    table = found.assign(sentence_id=ids[found["text_index"].to_numpy()]) if len(found) else found.assign(sentence_id=[])
+    table = table[["sentence_id", "target", "alias", "start", "end"]]
+    names = _resolve(targets, lexicon) or list(dict.fromkeys(lexicon["target"]))
+    flags = sentences.copy()
+    for name in names:
+        hit = set(table.loc[table["target"] == name, "sentence_id"])
+        flags[name] = flags["sentence_id"].isin(hit)
+    return flags, table.reset_index(drop=True)
+
+
+def lexicon_path() -> Path:
+    """Return the path of the default lexicon file."""
+    return LEXICON_FILE

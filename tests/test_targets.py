@@ -1,0 +1,90 @@
+import pandas as pd
+import pytest
+
+from presslens import targets
+
+
+def _found(text, which=None):
+    table = targets.mentions([text], which)
+    return [(r.target, r.alias, text[r.start:r.end]) for r in table.itertuples()]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Real sentences from the seed and the study files.
+        ("Russias relationship with the West was severely damaged in 2014 when it annexed the Crimean peninsula.",
+         [("Russia", "Russia", "Russias")]),
+        ("Russia’s invasion of Ukraine in February deepened that commitment.",
+         [("Russia", "Russia", "Russia’s"), ("Ukraine", "Ukraine", "Ukraine")]),
+        ("The Russian president said at a meeting with parliamentary leaders on Thursday.",
+         [("Russia", "Russian", "Russian")]),
+        ("Erdogan has tried to position Turkey, which is a member of NATO, as a neutral mediator.",
+         [("NATO", "NATO", "NATO")]),
+        ("The parties call on the North Atlantic Alliance to abandon the ideological approaches of the Cold War era.",
+         [("NATO", "North Atlantic Alliance", "North Atlantic Alliance")]),
+        ("Sir Stephen Lovegrove met his US counterpart at the Nato headquarters in Brussels.",
+         [("United States", "US", "US"), ("NATO", "Nato", "Nato")]),
+        ("Russia and China also said they were seriously concerned by the AUKUS defence alliance.",
+         [("Russia", "Russia", "Russia"), ("China", "China", "China")]),
+        ("The Russian Federation's position is well known.",
+         [("Russia", "Russian Federation", "Russian Federation's")]),
+        ("Putin will meet Xi in Beijing on Friday.",
+         [("Russia", "Putin", "Putin"), ("China", "Xi", "Xi"), ("China", "Beijing", "Beijing")]),
+        ("Moscow and Beijing hit out at what they said was Washingtons destabilising role.",
+         [("Russia", "Moscow", "Moscow"), ("China", "Beijing", "Beijing"), ("United States", "Washington", "Washingtons")]),
+        ("The Russia-Ukraine talks resumed.", [("Russia", "Russia", "Russia"), ("Ukraine", "Ukraine", "Ukraine")]),
+        ("Russians queued at the border.", [("Russia", "Russians", "Russians")]),
+    ],
+)
+def test_mentions_in_real_sentences(text, expected):
+    assert _found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Alliance of Independent Journalists",  # no "the", no match
+        "the alliance between the two parties",  # lower case: any alliance
+        "He read the Washington Post and the New York Times.",
+        "The Moscow Region governor opened a school.",
+        "Tickets for the Beijing Winter Olympics sold out.",
+        "Let us talk about it.",  # "us" is not the US
+        "The Prussian army and the Natoli family.",
+        "Sign up for the RussiaToday newsletter.",
+    ],
+)
+def test_false_friends_are_not_mentions(text):
+    assert _found(text, ["NATO", "Russia", "United States", "China"]) == []
+
+
+def test_mentions_table_and_targets_argument():
+    table = targets.mentions(["NATO and Russia", "nothing here", "The Kremlin said"], "russia")
+    assert list(table.columns) == targets.MENTION_COLUMNS
+    assert table[["text_index", "target", "alias", "start", "end"]].values.tolist() == [
+        [0, "Russia", "Russia", 9, 15], [2, "Russia", "Kremlin", 4, 11],
+    ]
+    with pytest.raises(ValueError, match="unknown target 'Narnia'"):
+        targets.mentions(["x"], "Narnia")
+    with pytest.raises(ValueError, match="not a string"):
+        targets.mentions([None])
+
+
+def test_users_add_targets_as_data(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text("target,alias,case_sensitive,not_followed_by\nOSCE,OSCE,yes,\nOSCE,Organization for Security and Co-operation in Europe,no,\n")
+    lexicon = targets.read_lexicon(path)
+    table = targets.mentions(["The OSCE mission left.", "the organization for security and co-operation in europe"], lexicon=lexicon)
+    assert table["target"].tolist() == ["OSCE", "OSCE"]
+
+
+def test_tag_sentences_flags_and_keys_by_sentence_id():
+    sentences = pd.DataFrame({"sentence_id": ["a-0000", "a-0001"], "text": ["NATO met.", "Moscow replied."]})
+    flags, table = targets.tag_sentences(sentences, ["NATO", "Russia"])
+    assert flags[["NATO", "Russia"]].values.tolist() == [[True, False], [False, True]]
+    assert table["sentence_id"].tolist() == ["a-0000", "a-0001"]
+    assert sentences.columns.tolist() == ["sentence_id", "text"]  # input not mutated
+
+
+def test_default_lexicon_has_the_six_targets():
+    assert set(targets.read_lexicon()["target"]) == {"NATO", "Russia", "Ukraine", "United States", "China", "EU"}
