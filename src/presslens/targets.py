@@ -49,7 +49,7 @@ def _alias_pattern(alias: str, case_sensitive: bool, not_followed_by: str) -> st
     if not case_sensitive:
         core = f"(?i:{core})"
     guard = f"(?!{not_followed_by})" if not_followed_by else ""
-    return rf"(?<![\w.]){core}{guard}"
+    return f"{core}{guard}"
 
 
 @lru_cache(maxsize=32)
@@ -59,7 +59,11 @@ def _compiled(lexicon_key: tuple) -> tuple[re.Pattern, list[tuple[str, str]]]:
     for target, alias, case_sensitive, not_followed_by in rows:
         groups.append(f"({_alias_pattern(alias, case_sensitive, not_followed_by)})")
         labels.append((target, alias))
-    return re.compile("|".join(groups)), labels
+    # One shared look-behind and a first-letter look-ahead: the alternatives are tried only at
+    # the start of a word that could begin an alias, which makes tagging several times faster.
+    initials = sorted({a[0].lower() for _, a, _, _ in rows} | {a[0].upper() for _, a, _, _ in rows})
+    first = "(?=[" + "".join(re.escape(c) for c in initials) + "])"
+    return re.compile(rf"(?<![\w.]){first}(?:" + "|".join(groups) + ")"), labels
 
 
 def _key(lexicon: pd.DataFrame, targets) -> tuple:
@@ -107,7 +111,7 @@ def mentions(texts, targets=None, *, lexicon=None) -> pd.DataFrame:
 
 def literal_pattern(mention: str) -> re.Pattern:
     """Return a pattern for a literal mention (any name, such as "Trump" or "the FBI")."""
-    return re.compile(_alias_pattern(mention, False, ""))
+    return re.compile(r"(?<![\w.])" + _alias_pattern(mention, False, ""))
 
 
 def tag_sentences(sentences: pd.DataFrame, targets=None, *, lexicon=None) -> tuple[pd.DataFrame, pd.DataFrame]:
