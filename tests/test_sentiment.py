@@ -1,5 +1,3 @@
-import os
-
 import numpy as np
 import pytest
 
@@ -10,19 +8,8 @@ def test_lexicon_is_the_pinned_file():
     assert io.sha256(sentiment.lexicon_path()) == sentiment.LEXICON_SHA256
 
 
-def _nltk_reference():
-    import nltk
-    from nltk.sentiment.vader import SentimentIntensityAnalyzer
-
-    nltk.data.path.insert(0, os.path.dirname(sentiment.lexicon_path()))
-    try:
-        return SentimentIntensityAnalyzer(lexicon_file="vader_lexicon.txt")
-    finally:
-        nltk.data.path.pop(0)
-
-
 def test_polarity_is_identical_to_nltk_on_the_study_sentences(study):
-    reference = _nltk_reference()
+    reference = sentiment.nltk_reference()
     texts = study.sentences["text"].sample(3000, random_state=1).tolist()
     ours = sentiment.polarity(texts)
     theirs = np.array([reference.polarity_scores(t)["compound"] for t in texts])

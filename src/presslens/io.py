@@ -148,7 +148,7 @@ def _is_url(text: str) -> bool:
 def _read_text(path: Path, problems):
     """Return the file's text, or None after reporting why it cannot be read as UTF-8 text."""
     data = path.read_bytes()
-    if b"\0" in data[:8192] or b"\0" in data:
+    if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
         _fail(problems, path, line, "binary file (NUL byte), not text")
         return None
@@ -371,17 +371,14 @@ def read_study(name: str, *, problems: list | None = None) -> pd.DataFrame:
     if name not in _STUDY_READERS:
         raise KeyError(f"no study source {name!r}; known: {', '.join(_STUDY_READERS)}")
     spec = _STUDY_READERS[name]
-    columns = dict(spec["columns"])
-    text_col = columns.pop("text")
-    frame = read_table(
+    return read_table(
         fetch(name),
-        columns={**columns, "text": text_col},
+        columns=spec["columns"],
         source=name,
         voice=STUDY_VOICES.get(name),
         date_format=spec.get("date_format"),
         problems=problems,
     )
-    return frame
 
 
 def read_path(path, *, problems: list | None = None, **table_options) -> pd.DataFrame:

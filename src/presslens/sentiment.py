@@ -57,6 +57,19 @@ def lexicon_path() -> str:
     return os.path.join(os.path.dirname(vaderSentiment.__file__), "vader_lexicon.txt")
 
 
+def nltk_reference():
+    """Return nltk's own ``SentimentIntensityAnalyzer``, built by nltk's constructor on the pinned
+    lexicon: the reference that tests and benchmarks compare :func:`polarity` with."""
+    import nltk
+    from nltk.sentiment.vader import SentimentIntensityAnalyzer
+
+    nltk.data.path.insert(0, os.path.dirname(lexicon_path()))
+    try:
+        return SentimentIntensityAnalyzer(lexicon_file="vader_lexicon.txt")
+    finally:
+        nltk.data.path.pop(0)
+
+
 @lru_cache(maxsize=8)
 def analyzer(patch: str | None = None):
     """Return nltk's VADER analyser on the pinned lexicon, optionally patched for war reporting."""

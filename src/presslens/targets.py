@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
@@ -130,8 +129,3 @@ def tag_sentences(sentences: pd.DataFrame, targets=None, *, lexicon=None) -> tup
         hit = set(table.loc[table["target"] == name, "sentence_id"])
         flags[name] = flags["sentence_id"].isin(hit)
     return flags, table.reset_index(drop=True)
-
-
-def lexicon_path() -> Path:
-    """Return the path of the default lexicon file."""
-    return LEXICON_FILE
