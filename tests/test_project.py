@@ -69,3 +69,11 @@ def test_save_figure_writes_a_named_png_and_returns_a_relative_path(tmp_path, mo
     with pytest.raises(ValueError, match="must look like"):
         plots.save_figure(fig, "My Figure")
     plt.close(fig)
+
+
+def test_every_committed_figure_is_a_png_under_one_megabyte():
+    figures = sorted((ROOT / "figures").glob("*"))
+    assert figures
+    for path in figures:
+        assert path.suffix == ".png" and plots._NAME.fullmatch(path.stem), path.name
+        assert path.stat().st_size < 1_000_000, f"{path.name}: {path.stat().st_size:,} bytes"
