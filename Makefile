@@ -30,6 +30,7 @@ test: $(STAMP)
 benchmark: data
 	$(PY) benchmarks/corpus_speed.py
 	$(PY) benchmarks/sentiment_speed.py
+	$(PY) benchmarks/stance_speed.py
 
 kernel: $(STAMP)
 	$(PY) -m ipykernel install --user --name presslens --display-name "Python (presslens)"

@@ -1,0 +1,560 @@
+"""Stance toward NATO and Russia: the annotations, a rule baseline, a supervised model, evaluation.
+
+The construct is the project's annotation guideline (``docs/stance-guideline.md``, after
+``shared/docs/stance-annotation-guideline.md``): for a sentence and a target, FAVOR, AGAINST or
+NONE, the stance the sentence conveys, quoted speakers included.
+
+- :func:`load_annotations` joins the annotations in ``data/stance-annotations.csv`` (sentence IDs,
+  two independent labels, the adjudicated label, the holder; no third-party text) with the
+  sentences of the cached corpus, checking each sentence's text against a stored hash.
+- :func:`rule_predict` is the transparent baseline: cue lexicons around the target (harm and threat
+  words, sanctions, support and partnership words), with negation.
+- :func:`predict` and :func:`predict_proba` use a logistic regression on TF-IDF n-grams of the
+  sentence with the target marked, plus the cue counts and VADER scores, trained deterministically
+  on all annotations at first use (a few seconds; nothing pickled).
+- :func:`cross_validate` gives out-of-fold predictions grouped by article, :func:`scores` the
+  SemEval-2016 F_avg (mean F1 of FAVOR and AGAINST; Mohammad et al. 2016) and macro-F1 with
+  bootstrap intervals.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from presslens import paths, sentiment, stats
+from presslens import targets as targets_module
+
+LABELS = ("FAVOR", "AGAINST", "NONE")
+TARGETS = ("NATO", "Russia")
+ANNOTATION_FILE = paths.DATA_DIR / "stance-annotations.csv"
+ANNOTATION_COLUMNS = [
+    "sentence_id", "target", "voice", "label", "holder", "label_a", "holder_a", "label_b", "holder_b",
+    "adjudicated", "reason", "text_sha1", "text", "sample",
+]
+SAMPLES = ("random", "guided")  # drawn at random within voice and target / picked to enrich FAVOR
+# Where annotated sentences come from: a corpus voice -> the source that load() reads.
+SOURCE_OF_VOICE = {
+    "Kremlin": "kremlin", "Ukrainian presidency": "ukraine_president", "Guardian": "guardian", "NYT": "nyt",
+}
+SEED = stats.SEED
+
+
+def text_hash(text: str) -> str:
+    """Return the short hash that ties an annotation to its sentence's text.
+
+    >>> text_hash("NATO is not a threat to anyone.")
+    '52c1b6390230'
+    """
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def canonical_target(target) -> str:
+    """Return "NATO" or "Russia" for a target name in any case; anything else is a ValueError."""
+    if not isinstance(target, str) or target.lower() not in {t.lower() for t in TARGETS}:
+        raise ValueError(f"target must be one of {TARGETS} (any case), not {target!r}")
+    return {t.lower(): t for t in TARGETS}[target.lower()]
+
+
+def _check_texts(texts) -> list[str]:
+    if isinstance(texts, str):
+        raise ValueError("texts must be a list of strings, not one string")
+    texts = list(texts)
+    for i, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise ValueError(f"text {i} is {type(text).__name__}, not a string")
+    return texts
+
+
+# --- the annotations -------------------------------------------------------------------------
+
+
+def read_annotations(path=None) -> pd.DataFrame:
+    """Return the annotation file, checked: known targets and labels, one row per sentence and target.
+
+    A bad row raises a ValueError that names the file and line.
+    """
+    path = path or ANNOTATION_FILE
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = set(ANNOTATION_COLUMNS) - set(table.columns)
+    if missing:
+        raise ValueError(f"{path}: missing columns {sorted(missing)}")
+    for line, row in enumerate(table.itertuples(index=False), start=2):
+        if row.target not in TARGETS:
+            raise ValueError(f"{path}:{line}: unknown target {row.target!r}")
+        for column in ("label", "label_a", "label_b"):
+            if getattr(row, column) not in LABELS:
+                raise ValueError(f"{path}:{line}: {column} {getattr(row, column)!r} is not one of {LABELS}")
+        if row.sample not in SAMPLES:
+            raise ValueError(f"{path}:{line}: sample {row.sample!r} is not one of {SAMPLES}")
+        if not re.fullmatch(r"[0-9a-f]{12}", row.text_sha1):
+            raise ValueError(f"{path}:{line}: text_sha1 {row.text_sha1!r} is not a 12-digit hash")
+    duplicated = table.duplicated(["sentence_id", "target"], keep=False)
+    if duplicated.any():
+        line = int(np.flatnonzero(duplicated)[0]) + 2
+        raise ValueError(f"{path}:{line}: sentence {table.loc[line - 2, 'sentence_id']} is annotated twice for one target")
+    table["adjudicated"] = table["adjudicated"].eq("yes")
+    return table
+
+
+@dataclass
+class Annotations:
+    """Annotated pairs with their sentence text, and the rows that could not be joined (with why)."""
+
+    table: pd.DataFrame
+    skipped: pd.DataFrame
+
+
+def load_annotations(corpus=None, *, path=None) -> Annotations:
+    """Return the annotations joined with their sentences' text, voice, date and article.
+
+    ``corpus`` defaults to the four study sources (fetched or cached) plus the seed sample. A row
+    whose sentence is missing or whose text no longer matches its hash is not used: it is listed in
+    ``skipped`` with the reason. The seed's rows carry their own text.
+    """
+    import presslens
+
+    table = read_annotations(path)
+    if corpus is None:
+        corpus = presslens.load([*SOURCE_OF_VOICE.values(), "sample"])
+    sentences = corpus.sentences.set_index("sentence_id")
+    rows, skipped = [], []
+    for line, row in enumerate(table.to_dict("records"), start=2):
+        if row["sentence_id"] in sentences.index:
+            found = sentences.loc[row["sentence_id"]]
+            row.update(text=found["text"], article_id=found["article_id"], date=found["date"])
+        elif row["text"]:
+            row.update(article_id=row["sentence_id"].rsplit("-", 1)[0], date=pd.NaT)
+        else:
+            skipped.append((line, row["sentence_id"], row["target"], "sentence not in the corpus"))
+            continue
+        if text_hash(row["text"]) != row["text_sha1"]:
+            skipped.append((line, row["sentence_id"], row["target"], "sentence text changed since annotation"))
+            continue
+        rows.append(row)
+    joined = pd.DataFrame(rows, columns=[*table.columns, "article_id", "date"])
+    joined["text"] = joined["text"].astype(object)
+    return Annotations(joined, pd.DataFrame(skipped, columns=["line", "sentence_id", "target", "reason"]))
+
+
+def cohen_kappa(first, second, labels=LABELS) -> float:
+    """Return Cohen's kappa of two annotators' labels: (observed - chance) / (1 - chance).
+
+    >>> cohen_kappa(["A", "A", "B", "B"], ["A", "B", "B", "B"], labels=("A", "B"))  # (0.75 - 0.5) / 0.5
+    0.5
+    """
+    first, second = np.asarray(first), np.asarray(second)
+    observed = np.mean(first == second)
+    chance = sum(np.mean(first == label) * np.mean(second == label) for label in labels)
+    return float((observed - chance) / (1 - chance))
+
+
+def agreement(table: pd.DataFrame, *, by=None, n_boot: int = stats.N_BOOT) -> pd.DataFrame:
+    """Return the two passes' agreement: n, observed agreement and Cohen's kappa with a 95% interval."""
+    groups = [("all", table)] if by is None else list(table.groupby(by, sort=True))
+    rows = []
+    for key, block in groups:
+        kappa = stats.bootstrap_ci(cohen_kappa, block["label_a"].to_numpy(), block["label_b"].to_numpy(), n_boot=n_boot)
+        observed = float(np.mean(block["label_a"].to_numpy() == block["label_b"].to_numpy()))
+        rows.append((key, len(block), observed, *kappa))
+    return pd.DataFrame(rows, columns=[by or "pairs", "n", "observed", "kappa", "low", "high"])
+
+
+# --- cues and the rule baseline ----------------------------------------------------------------
+
+_NEGATION = re.compile(r"\b(?:not|no|never|nor|without|cannot|n't|neither|nothing)\b", re.IGNORECASE)
+# Harm, threat and blame: the target presented as an aggressor, a threat or a source of harm.
+HARM = (
+    r"attack\w*|shell(?:ed|ing|s)?|bomb\w*|strik(?:e|es|ing)|struck|invad\w*|invasion\w*|occup(?:y|ied|ier\w*|ation\w*)|"
+    r"aggress\w*|kill\w*|murder\w*|destro\w*|atrocit\w*|genocid\w*|war crimes?|crimes?|criminal\w*|terror\w*|"
+    r"missiles?|rockets?|deport\w*|tortur\w*|rap(?:e|ed|es)|loot\w*|annex\w*|blackmail\w*|massacre\w*|"
+    r"brutal\w*|barbar\w*|shoot\w*|shot|fired|blockad\w*|violat\w*|hostil\w*|evil|enem(?:y|ies)|"
+    r"war against|full-scale|wag(?:e|ed|es|ing)|unprovoked|illegal\w*|lie|lies|lying|lied|propaganda|"
+    r"disinformation|fake\w*|manipulat\w*|cynical\w*|escalat\w*|provocat\w*|intimidat\w*|threat\w*|"
+    r"menac\w*|danger\w*|ultimatum\w*|nuclear|blame\w*|responsib\w*|accus\w*|condemn\w*|"
+    r"russian troops|russian forces|russian army|russian military|occupiers|invaders|orcs|terrorist state"
+)
+# What is done against the target: sanctions, isolation, resistance, accountability.
+COUNTER = (
+    r"sanction\w*|embargo\w*|isolat\w*|punish\w*|tribunal\w*|accountab\w*|pressure|resist\w*|"
+    r"defeat\w*|repel\w*|repuls\w*|liberat\w*|counteroffensive|stop(?:ped|ping)? russia|"
+    r"fight(?:ing)? against|against russia|against russian|expel\w*|ban(?:ned|s)?|freez\w*|seiz\w*|"
+    r"cut off|boycott\w*|reparation\w*|compensat\w*"
+)
+# NATO presented as a menace by those who oppose it.
+EXPANSION = (
+    r"expan\w*|enlarg\w*|eastward|infrastructure|bloc|encircl\w*|build-up|buildup|closer to (?:our|russia)|"
+    r"near our borders|to our borders|deploy\w*|military activity|confrontation\w*|cold war|hegemon\w*"
+)
+# Support, partnership, legitimacy: the target presented well, or joining/trusting it argued for.
+SUPPORT = (
+    r"partner\w*|cooperat\w*|friend\w*|ally|allies|allied|support\w*|help\w*|assist\w*|thank\w*|grateful|"
+    r"gratitude|welcom\w*|strengthen\w*|solidarity|unity|united|open door|doors? (?:\w+ ){0,2}open|"
+    r"join\w*|membership|accession|integration|guarantee\w*|guarantor\w*|protect\w*|defen[cs]\w*|defend\w*|"
+    r"legitimate|reasonable|constructive|mutually beneficial|good relations|special relations|strategic|"
+    r"trust\w*|respect\w*|praise\w*|successful\w*|brother\w*|fraternal|victim\w*|peace\w*|stabil\w*|"
+    r"together|common|shared|close ties|warm\w*|productive|fruitful"
+)
+CUES = {"harm": HARM, "counter": COUNTER, "expansion": EXPANSION, "support": SUPPORT}
+_CUE_PATTERNS = {name: re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE) for name, body in CUES.items()}
+_FIRST_PERSON = re.compile(r"\b(?:we|us|our|ours)\b", re.IGNORECASE)
+
+
+def _spans(texts, target):
+    found = targets_module.mentions(texts, target)
+    spans = [[] for _ in texts]
+    for i, start, end in zip(found["text_index"], found["start"], found["end"]):
+        spans[i].append((int(start), int(end)))
+    return spans
+
+
+def _windows(text, spans):
+    return sorted({sentiment.window(text, s, e) for s, e in spans})
+
+
+def _negated(text, start):
+    before = text[max(0, start - 30):start]
+    return bool(_NEGATION.search(before))
+
+
+def cue_counts(texts, target) -> pd.DataFrame:
+    """Return the cue counts per text: in the clause around the target (``win_*``) and in the sentence.
+
+    A cue with a negation in the 30 characters before it is counted as ``neg_*`` instead.
+
+    >>> cue_counts(["Russian troops shelled Kharkiv.", "NATO is not a threat to anyone."], "Russia").loc[0, "win_harm"].item()
+    2
+    """
+    target = canonical_target(target)
+    texts = _check_texts(texts)
+    spans = _spans(texts, target)
+    rows = []
+    for text, text_spans in zip(texts, spans):
+        row = {"mentions": len(text_spans), "first_person": len(_FIRST_PERSON.findall(text))}
+        windows = " | ".join(_windows(text, text_spans)) if text_spans else ""
+        for name, pattern in _CUE_PATTERNS.items():
+            for scope, body in (("win", windows), ("all", text)):
+                plain = negated = 0
+                for match in pattern.finditer(body):
+                    if _negated(body, match.start()):
+                        negated += 1
+                    else:
+                        plain += 1
+                row[f"{scope}_{name}"] = plain
+                row[f"{scope}_neg_{name}"] = negated
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def rule_predict(texts, target) -> list[str]:
+    """The transparent baseline: AGAINST, FAVOR or NONE from the cues around the target.
+
+    Against-cues are harm, threat and blame words, what is done against the target (sanctions,
+    resistance) and, for NATO, its expansion framed as a menace; support cues are partnership,
+    help, legitimacy and joining. A negated cue counts for the other side ("not a threat").
+    The side with more cues in the target's clause wins; a tie there is broken by the whole
+    sentence; a tie there is NONE.
+
+    >>> rule_predict(["Russian troops shelled Kharkiv.", "NATO is not a threat to anyone.",
+    ...               "Putin will meet Xi in Beijing on Friday."], "NATO")
+    ['NONE', 'FAVOR', 'NONE']
+    >>> rule_predict(["Russian troops shelled Kharkiv."], "russia")
+    ['AGAINST']
+    """
+    target = canonical_target(target)
+    counts = cue_counts(texts, target)
+    against_names = ["harm", "counter"] + (["expansion"] if target == "NATO" else [])
+    out = []
+    for row in counts.to_dict("records"):
+        if not row["mentions"]:
+            out.append("NONE")
+            continue
+        label = "NONE"
+        for scope in ("win", "all"):
+            against = sum(row[f"{scope}_{n}"] for n in against_names) + row[f"{scope}_neg_support"]
+            favor = row[f"{scope}_support"] + sum(row[f"{scope}_neg_{n}"] for n in against_names)
+            if against != favor:
+                label = "AGAINST" if against > favor else "FAVOR"
+                break
+        out.append(label)
+    return out
+
+
+# --- the supervised model ----------------------------------------------------------------------
+
+TARGET_TOKEN, OTHER_TOKEN = "xxtarget", "xxother"
+
+
+def mark_target(texts, target) -> list[str]:
+    """Return the texts with each mention of the target replaced by a marker, the other target's by another.
+
+    >>> mark_target(["Putin said NATO's expansion threatens Russia."], "NATO")
+    ['xxother said xxtarget expansion threatens xxother.']
+    """
+    target = canonical_target(target)
+    texts = _check_texts(texts)
+    found = targets_module.mentions(texts, list(TARGETS))
+    out = list(texts)
+    for i, block in found.sort_values("start", ascending=False).groupby("text_index", sort=False):
+        text = out[i]
+        for name, start, end in zip(block["target"], block["start"], block["end"]):
+            text = text[:start] + (TARGET_TOKEN if name == target else OTHER_TOKEN) + text[end:]
+        out[i] = text
+    return out
+
+
+def features(texts, target) -> pd.DataFrame:
+    """Return the model's input table: the marked text and the numeric features, per text."""
+    target = canonical_target(target)
+    texts = _check_texts(texts)
+    counts = cue_counts(texts, target)
+    numeric = counts.add_prefix(f"{target}:")  # the same cue may mean different things per target
+    numeric = pd.concat([numeric, counts.add_prefix("any:")], axis=1)
+    numeric[f"{target}:vader_window"] = np.nan_to_num(sentiment.toward(texts, target))
+    numeric[f"{target}:vader_sentence"] = sentiment.polarity(texts)
+    marked = mark_target(texts, target)
+    text_columns = pd.DataFrame(
+        {
+            "target": target,
+            "marked": [f"xx{target.lower()} " + t for t in marked],
+            "context": [context_tokens(t, target) for t in marked],
+        },
+        index=range(len(texts)),
+    )
+    return pd.concat([text_columns, numeric], axis=1)
+
+
+_CONTEXT_WORD = re.compile(r"[\w'-]+")
+CONTEXT_WORDS = 3
+
+
+def context_tokens(marked: str, target: str) -> str:
+    """Return the words next to each marked mention as position tokens, tagged with the target.
+
+    >>> context_tokens("sanctions against xxtarget troops shelled it", "Russia")
+    'russia_L2_sanctions russia_L1_against russia_R1_troops russia_R2_shelled russia_R3_it'
+    """
+    words = [w.lower() for w in _CONTEXT_WORD.findall(marked)]
+    out = []
+    for i, word in enumerate(words):
+        if word != TARGET_TOKEN:
+            continue
+        for k in range(CONTEXT_WORDS, 0, -1):
+            if i - k >= 0:
+                out.append(f"{target.lower()}_L{k}_{words[i - k]}")
+        for k in range(1, CONTEXT_WORDS + 1):
+            if i + k < len(words):
+                out.append(f"{target.lower()}_R{k}_{words[i + k]}")
+    return " ".join(out)
+
+
+def _numeric_columns():
+    template = cue_counts([""], "NATO").columns
+    names = []
+    for target in TARGETS:
+        names += [f"{target}:{c}" for c in template] + [f"{target}:vader_window", f"{target}:vader_sentence"]
+    return names + [f"any:{c}" for c in template]
+
+
+class _TargetModel:
+    """One target's classifier: TF-IDF word 1-2-grams of the marked sentence, the words next to the
+    target as position tokens, and the scaled cue and VADER features, into a class-balanced
+    logistic regression."""
+
+    def __init__(self, C, context_weight, numeric_weight):
+        self.C, self.context_weight, self.numeric_weight = C, context_weight, numeric_weight
+
+    def _matrix(self, frame, fit):
+        numeric = frame.reindex(columns=self.numeric_columns_, fill_value=0.0).fillna(0.0).to_numpy(dtype=float)
+        numeric = np.log1p(np.abs(numeric)) * np.sign(numeric)
+        if fit:
+            self.scale_ = numeric.std(axis=0) + 1e-9
+            words = self.vectorizer_.fit_transform(frame["marked"])
+            context = self.context_vectorizer_.fit_transform(frame["context"])
+        else:
+            words = self.vectorizer_.transform(frame["marked"])
+            context = self.context_vectorizer_.transform(frame["context"])
+        numeric = sparse.csr_matrix(numeric / self.scale_ * self.numeric_weight)
+        return sparse.hstack([words, context * self.context_weight, numeric]).tocsr()
+
+    def fit(self, frame, labels):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        self.numeric_columns_ = _numeric_columns()
+        self.vectorizer_ = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, token_pattern=r"(?u)\b\w[\w'-]*\b")
+        self.context_vectorizer_ = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True, min_df=2)
+        self.classifier_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000)
+        self.classifier_.fit(self._matrix(frame, True), np.asarray(labels))
+        return self
+
+    def predict_proba(self, frame) -> np.ndarray:
+        probabilities = self.classifier_.predict_proba(self._matrix(frame, False))
+        order = [list(self.classifier_.classes_).index(label) for label in LABELS]
+        return probabilities[:, order]
+
+
+class StanceModel:
+    """A classifier per target (NATO and Russia read differently: "expansion" is against NATO, not
+    Russia), each a class-balanced logistic regression over n-grams of the sentence with the target
+    marked, the words next to the target, and the cue and VADER features. Deterministic: training
+    involves no random state. Input: a :func:`features` table with its ``target`` column."""
+
+    def __init__(self, C: float = 4.0, context_weight: float = 0.5, numeric_weight: float = 0.25):
+        self.C = C
+        self.context_weight = context_weight
+        self.numeric_weight = numeric_weight
+
+    def fit(self, frame: pd.DataFrame, labels):
+        labels = np.asarray(labels)
+        self.models_ = {}
+        for target in TARGETS:
+            rows = np.flatnonzero(frame["target"].to_numpy() == target)
+            if len(rows):
+                model = _TargetModel(self.C, self.context_weight, self.numeric_weight)
+                self.models_[target] = model.fit(frame.iloc[rows], labels[rows])
+        return self
+
+    def predict_proba(self, frame: pd.DataFrame) -> pd.DataFrame:
+        out = np.zeros((len(frame), len(LABELS)))
+        for target in TARGETS:
+            rows = np.flatnonzero(frame["target"].to_numpy() == target)
+            if len(rows):
+                if target not in self.models_:
+                    raise ValueError(f"the model was trained without any {target} examples")
+                out[rows] = self.models_[target].predict_proba(frame.iloc[rows])
+        return pd.DataFrame(out, columns=list(LABELS))
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        probabilities = self.predict_proba(frame)
+        return probabilities.columns.to_numpy()[probabilities.to_numpy().argmax(axis=1)]
+
+
+def annotation_features(table: pd.DataFrame) -> pd.DataFrame:
+    """Return :func:`features` for annotated rows (each row with its own target), in row order."""
+    parts = []
+    for target in TARGETS:
+        rows = table.index[table["target"] == target]
+        if len(rows):
+            parts.append(features(table.loc[rows, "text"].tolist(), target).set_index(rows))
+    return pd.concat(parts).loc[table.index].reset_index(drop=True)
+
+
+def train(table: pd.DataFrame, **options) -> StanceModel:
+    """Fit the model on annotated rows (columns ``text``, ``target``, ``label``)."""
+    return StanceModel(**options).fit(annotation_features(table), table["label"].to_numpy())
+
+
+@lru_cache(maxsize=1)
+def _trained() -> StanceModel:
+    return train(load_annotations().table)
+
+
+def predict_proba(texts, target) -> pd.DataFrame:
+    """Return the model's probabilities of FAVOR, AGAINST and NONE toward ``target``, one row per text.
+
+    ``target`` is "NATO" or "Russia" (any case). The first call trains the model on the project's
+    annotations (the corpus must be cached or downloadable).
+    """
+    target = canonical_target(target)
+    texts = _check_texts(texts)
+    if not texts:
+        return pd.DataFrame(columns=list(LABELS), dtype=float)
+    return _trained().predict_proba(features(texts, target))
+
+
+def predict(texts, target) -> list[str]:
+    """Return "FAVOR", "AGAINST" or "NONE" toward ``target`` ("NATO" or "Russia") for each text."""
+    probabilities = predict_proba(texts, target)
+    return probabilities.columns.to_numpy()[probabilities.to_numpy().argmax(axis=1)].tolist() if len(probabilities) else []
+
+
+# --- evaluation --------------------------------------------------------------------------------
+
+
+def f_avg(gold, predicted) -> float:
+    """Return SemEval-2016's F_avg: the mean of the F1 of FAVOR and of AGAINST (NONE is not averaged).
+
+    >>> f_avg(["FAVOR", "AGAINST", "NONE", "AGAINST"], ["FAVOR", "NONE", "NONE", "AGAINST"])  # (1 + 2/3) / 2
+    0.8333333333333333
+    """
+    return stats.macro_f1(gold, predicted, labels=("FAVOR", "AGAINST"))
+
+
+def macro_f1(gold, predicted) -> float:
+    """Return the macro-F1 over FAVOR, AGAINST and NONE."""
+    return stats.macro_f1(gold, predicted, labels=LABELS)
+
+
+def vader_stance(texts, threshold: float = 0.05) -> np.ndarray:
+    """Sentence-level VADER read as stance: positive -> FAVOR, negative -> AGAINST, else NONE."""
+    compound = sentiment.polarity(texts)
+    return np.where(compound >= threshold, "FAVOR", np.where(compound <= -threshold, "AGAINST", "NONE"))
+
+
+def cross_validate(table: pd.DataFrame, *, n_splits: int = 5, seed: int = SEED, **options) -> pd.DataFrame:
+    """Return out-of-fold predictions of every method, folds grouped by article.
+
+    No sentence of a test article is in its training folds (scikit-learn's StratifiedGroupKFold,
+    shuffled with ``seed``). Columns: the table's, ``fold``, then one per method: ``model``,
+    ``rules``, ``sentence VADER``, ``always AGAINST``, and the model's probabilities ``p_*``.
+    """
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    table = table.reset_index(drop=True)
+    frame = annotation_features(table)
+    labels = table["label"].to_numpy()
+    out = table.copy()
+    out["fold"] = -1
+    out["model"] = ""
+    for label in LABELS:
+        out[f"p_{label}"] = np.nan
+    folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    for fold, (train_rows, test_rows) in enumerate(folds.split(frame, labels, table["article_id"])):
+        model = StanceModel(**options).fit(frame.iloc[train_rows], labels[train_rows])
+        probabilities = model.predict_proba(frame.iloc[test_rows])
+        out.loc[test_rows, "fold"] = fold
+        out.loc[test_rows, "model"] = probabilities.columns.to_numpy()[probabilities.to_numpy().argmax(axis=1)]
+        for label in LABELS:
+            out.loc[test_rows, f"p_{label}"] = probabilities[label].to_numpy()
+    out["rules"] = ""
+    for target in TARGETS:
+        rows = out.index[out["target"] == target]
+        out.loc[rows, "rules"] = rule_predict(out.loc[rows, "text"].tolist(), target)
+    out["sentence VADER"] = vader_stance(out["text"].tolist())
+    out["always AGAINST"] = "AGAINST"
+    return out
+
+
+METHOD_COLUMNS = ("model", "rules", "sentence VADER", "always AGAINST")
+
+
+def scores(predictions: pd.DataFrame, *, by=None, methods=METHOD_COLUMNS, n_boot: int = stats.N_BOOT) -> pd.DataFrame:
+    """Return F_avg and macro-F1 with bootstrap 95% intervals per method (and per ``by`` group)."""
+    groups = [("all", predictions)] if by is None else list(predictions.groupby(by, sort=True))
+    rows = []
+    for key, block in groups:
+        gold = block["label"].to_numpy()
+        for method in methods:
+            guess = block[method].to_numpy()
+            fav = stats.bootstrap_ci(f_avg, gold, guess, n_boot=n_boot)
+            mac = stats.bootstrap_ci(macro_f1, gold, guess, n_boot=n_boot)
+            rows.append((key, method, len(block), *fav, *mac))
+    columns = [by or "items", "method", "n", "F_avg", "F_avg low", "F_avg high", "macro-F1", "macro-F1 low", "macro-F1 high"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def confusion(gold, predicted) -> pd.DataFrame:
+    """Return the confusion matrix: rows the gold label, columns the predicted one."""
+    table = pd.crosstab(pd.Series(gold, name="gold"), pd.Series(predicted, name="predicted"))
+    return table.reindex(index=list(LABELS), columns=list(LABELS), fill_value=0)
+
+
+def share_ci(labels, label: str, *, n_boot: int = stats.N_BOOT, seed: int = SEED):
+    """Return ``(share, low, high)`` of ``label`` among ``labels`` with a bootstrap 95% interval."""
+    return stats.mean_ci(np.asarray(labels) == label, n_boot=n_boot, seed=seed)

@@ -1,0 +1,166 @@
+"""Stance: the annotations, agreement, the rule baseline, the model's API and its evaluation."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from presslens import stance
+
+# The guideline's own examples, with its labels.
+GUIDELINE = [
+    ("NATO's door must remain open to Ukraine.", "NATO", "FAVOR"),
+    ("Russia has legitimate security concerns that the West refuses to hear.", "Russia", "FAVOR"),
+    ("The build-up of NATO military capacity in direct proximity to our borders is a threat.", "NATO", "AGAINST"),
+    ("Russian troops shelled residential areas of Kharkiv.", "Russia", "AGAINST"),
+    ("The possible outcome of the NATO Summit in Madrid was discussed.", "NATO", "NONE"),
+    ("Putin will meet Xi in Beijing on Friday.", "Russia", "NONE"),
+    ("NATO is not a threat to anyone.", "NATO", "FAVOR"),
+]
+
+
+@pytest.fixture(scope="module")
+def annotations(study):
+    return stance.load_annotations(study)
+
+
+def test_the_annotations_cover_both_targets_every_voice_and_join_without_loss(annotations):
+    table = annotations.table
+    assert annotations.skipped.empty, annotations.skipped.head()
+    assert len(table) >= 800
+    counts = table.groupby(["voice", "target"]).size()
+    for voice in ["Kremlin", "Ukrainian presidency", "Guardian", "NYT", "rashtranews.com"]:
+        for target in stance.TARGETS:
+            assert counts.get((voice, target), 0) > 0, (voice, target)
+    assert set(table["label"]) == set(stance.LABELS)
+    assert all(stance.text_hash(t) == h for t, h in zip(table["text"], table["text_sha1"]))
+
+
+def test_no_third_party_sentence_text_is_stored_in_the_repo():
+    raw = stance.read_annotations()
+    seed = raw["voice"] == "rashtranews.com"
+    assert (raw.loc[~seed, "text"] == "").all()
+    assert (raw.loc[seed, "text"] != "").all()
+
+
+def test_a_changed_or_missing_sentence_is_skipped_with_its_reason(annotations, tmp_path):
+    raw = pd.read_csv(stance.ANNOTATION_FILE, dtype=str, keep_default_na=False).head(3)
+    raw.loc[0, "text_sha1"] = "0" * 12
+    raw.loc[1, "sentence_id"] = "kremlin-000000000000-9999"
+    path = tmp_path / "annotations.csv"
+    raw.to_csv(path, index=False)
+
+    class Corpus:
+        sentences = annotations.table[["sentence_id", "text", "article_id", "date"]]
+
+    loaded = stance.load_annotations(Corpus, path=path)
+    assert len(loaded.table) == 1
+    assert loaded.skipped["reason"].tolist() == ["sentence text changed since annotation", "sentence not in the corpus"]
+    assert loaded.skipped["line"].tolist() == [2, 3]
+
+
+def test_a_bad_annotation_row_names_the_file_and_line(tmp_path):
+    raw = pd.read_csv(stance.ANNOTATION_FILE, dtype=str, keep_default_na=False).head(3)
+    raw.loc[2, "label"] = "PRO"
+    path = tmp_path / "bad.csv"
+    raw.to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"bad.csv:4: label 'PRO'"):
+        stance.read_annotations(path)
+    raw.loc[2, "label"] = "NONE"
+    raw.loc[2, ["sentence_id", "target"]] = raw.loc[1, ["sentence_id", "target"]]
+    raw.to_csv(path, index=False)
+    with pytest.raises(ValueError, match="annotated twice"):
+        stance.read_annotations(path)
+    raw = raw.head(2).copy()
+    raw.loc[1, "sample"] = "convenient"
+    raw.to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"bad.csv:3: sample 'convenient'"):
+        stance.read_annotations(path)
+
+
+def test_cohen_kappa_matches_a_hand_example_and_scikit_learn():
+    from sklearn.metrics import cohen_kappa_score
+
+    # 10 items: agree on 8; first rater 5 A / 5 B, second 6 A / 4 B -> chance 0.5*0.6 + 0.5*0.4 = 0.5
+    first = ["A"] * 5 + ["B"] * 5
+    second = ["A"] * 5 + ["A"] + ["B"] * 3 + ["A"]
+    assert np.mean(np.array(first) == np.array(second)) == 0.8
+    assert stance.cohen_kappa(first, second, labels=("A", "B")) == pytest.approx((0.8 - 0.5) / 0.5)
+    rng = np.random.default_rng(0)
+    a, b = rng.choice(stance.LABELS, 300), rng.choice(stance.LABELS, 300)
+    assert stance.cohen_kappa(a, b) == pytest.approx(cohen_kappa_score(a, b))
+
+
+def test_agreement_reports_kappa_with_an_interval(annotations):
+    table = stance.agreement(annotations.table, n_boot=200)
+    row = table.iloc[0]
+    assert row["n"] == len(annotations.table)
+    assert row["low"] <= row["kappa"] <= row["high"]
+    assert row["kappa"] == pytest.approx(stance.cohen_kappa(annotations.table["label_a"], annotations.table["label_b"]))
+
+
+def test_f_avg_is_the_mean_f1_of_favor_and_against():
+    gold = ["FAVOR", "FAVOR", "AGAINST", "AGAINST", "NONE", "NONE"]
+    guess = ["FAVOR", "NONE", "AGAINST", "FAVOR", "NONE", "AGAINST"]
+    # FAVOR: tp 1, fp 1, fn 1 -> 0.5; AGAINST: tp 1, fp 1, fn 1 -> 0.5
+    assert stance.f_avg(gold, guess) == pytest.approx(0.5)
+    assert stance.f_avg(gold, ["AGAINST"] * 6) == pytest.approx((0 + 2 * 2 / (2 * 2 + 4)) / 2)
+
+
+def test_rule_baseline_gets_the_guideline_examples_right():
+    for text, target, label in GUIDELINE:
+        assert stance.rule_predict([text], target) == [label], text
+
+
+def test_rule_baseline_reads_negation_and_ignores_texts_without_the_target():
+    assert stance.rule_predict(["Russia is not an aggressor, he said."], "Russia") == ["FAVOR"]
+    assert stance.rule_predict(["The army shelled Kharkiv."], "Russia") == ["NONE"]
+
+
+def test_mark_target_and_context_tokens():
+    marked = stance.mark_target(["Russia's troops shelled the city; NATO condemned it."], "russia")
+    assert marked == ["xxtarget troops shelled the city; xxother condemned it."]
+    assert stance.context_tokens(marked[0], "Russia").split()[:2] == ["russia_R1_troops", "russia_R2_shelled"]
+
+
+def test_predict_and_predict_proba_follow_the_public_api(study):
+    texts = [text for text, _, _ in GUIDELINE]
+    labels = stance.predict(texts, "nato")
+    assert isinstance(labels, list) and len(labels) == len(texts) and set(labels) <= set(stance.LABELS)
+    probabilities = stance.predict_proba(texts, "NATO")
+    assert list(probabilities.columns) == list(stance.LABELS) and len(probabilities) == len(texts)
+    assert np.allclose(probabilities.sum(axis=1), 1)
+    assert labels == probabilities.idxmax(axis=1).tolist()
+    assert stance.predict([], "Russia") == []
+    with pytest.raises(ValueError, match="target must be one of"):
+        stance.predict(texts, "Ukraine")
+    with pytest.raises(ValueError, match="text 1 is int"):
+        stance.predict(["NATO", 3], "NATO")
+    with pytest.raises(ValueError, match="not one string"):
+        stance.predict("NATO is great", "NATO")
+
+
+def test_the_model_reads_the_guideline_examples(study):
+    right = sum(stance.predict([text], target) == [label] for text, target, label in GUIDELINE)
+    assert right >= 5, right
+
+
+def test_cross_validation_keeps_each_article_in_one_fold_and_beats_the_baselines(annotations):
+    predictions = stance.cross_validate(annotations.table)
+    assert (predictions.groupby("article_id")["fold"].nunique() == 1).all()
+    assert predictions["fold"].between(0, 4).all()
+    random_items = predictions[predictions["sample"] == "random"]
+    assert len(random_items) >= 800
+    table = stance.scores(random_items, n_boot=200).set_index("method")
+    assert table.loc["always AGAINST", "F_avg"] == pytest.approx(stance.f_avg(random_items["label"], ["AGAINST"] * len(random_items)))
+    assert table.loc["model", "F_avg low"] > table.loc["sentence VADER", "F_avg"]
+    assert table.loc["model", "F_avg"] > table.loc["rules", "F_avg"] > table.loc["always AGAINST", "F_avg"]
+
+
+def test_known_groups_kremlin_against_nato_and_kyiv_against_russia(study):
+    from presslens import targets
+
+    flags, _ = targets.tag_sentences(study.sentences, list(stance.TARGETS))
+    kremlin_nato = flags[(flags["voice"] == "Kremlin") & flags["NATO"]]["text"].tolist()
+    kyiv_russia = flags[(flags["voice"] == "Ukrainian presidency") & flags["Russia"]]["text"].tolist()[:1500]
+    for texts, target in ((kremlin_nato, "NATO"), (kyiv_russia, "Russia")):
+        labels = np.array(stance.predict(texts, target))
+        assert np.mean(labels == "AGAINST") > 2 * np.mean(labels == "FAVOR"), target
