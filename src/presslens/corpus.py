@@ -169,3 +169,41 @@ def split_articles(articles: pd.DataFrame) -> pd.DataFrame:
         columns["speaker"].extend(sp for _, sp in pairs)
     frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in columns.items()})
     return frame.astype({"position": "int64", "date": articles["date"].dtype})
+
+
+def text_hash(text: str) -> str:
+    """Return the short hash that ties a stored annotation to its sentence's text.
+
+    >>> text_hash("NATO is not a threat to anyone.")
+    '52c1b6390230'
+    """
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def join_sentences(table: pd.DataFrame, sentences: pd.DataFrame, *, keys=("sentence_id",)):
+    """Join annotations stored by sentence ID (no text) with the sentences of a loaded corpus.
+
+    ``table`` has ``sentence_id``, ``text_sha1`` and ``text`` (empty unless the text may be stored,
+    as for the seed). Returns ``(joined, skipped)``: the rows with the sentence's text, article and
+    date, and every row that could not be used with its file line and reason (sentence missing,
+    or its text changed since it was annotated). Nothing is dropped silently.
+    """
+    indexed = sentences.set_index("sentence_id")
+    rows, skipped = [], []
+    for line, row in enumerate(table.to_dict("records"), start=2):
+        where = [row[k] for k in keys]
+        if row["sentence_id"] in indexed.index:
+            found = indexed.loc[row["sentence_id"]]
+            row.update(text=found["text"], article_id=found["article_id"], date=found["date"])
+        elif row.get("text"):
+            row.update(article_id=row["sentence_id"].rsplit("-", 1)[0], date=pd.NaT)
+        else:
+            skipped.append((line, *where, "sentence not in the corpus"))
+            continue
+        if text_hash(row["text"]) != row["text_sha1"]:
+            skipped.append((line, *where, "sentence text changed since annotation"))
+            continue
+        rows.append(row)
+    joined = pd.DataFrame(rows, columns=[*table.columns, "article_id", "date"])
+    joined["text"] = joined["text"].astype(object)
+    return joined, pd.DataFrame(skipped, columns=["line", *keys, "reason"])

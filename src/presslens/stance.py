@@ -18,7 +18,6 @@ NONE, the stance the sentence conveys, quoted speakers included.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +28,7 @@ from scipy import sparse
 
 from presslens import paths, sentiment, stats
 from presslens import targets as targets_module
+from presslens.corpus import join_sentences, text_hash
 
 LABELS = ("FAVOR", "AGAINST", "NONE")
 TARGETS = ("NATO", "Russia")
@@ -43,15 +43,6 @@ SOURCE_OF_VOICE = {
     "Kremlin": "kremlin", "Ukrainian presidency": "ukraine_president", "Guardian": "guardian", "NYT": "nyt",
 }
 SEED = stats.SEED
-
-
-def text_hash(text: str) -> str:
-    """Return the short hash that ties an annotation to its sentence's text.
-
-    >>> text_hash("NATO is not a threat to anyone.")
-    '52c1b6390230'
-    """
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 
 def canonical_target(target) -> str:
@@ -122,24 +113,8 @@ def load_annotations(corpus=None, *, path=None) -> Annotations:
     table = read_annotations(path)
     if corpus is None:
         corpus = presslens.load([*SOURCE_OF_VOICE.values(), "sample"])
-    sentences = corpus.sentences.set_index("sentence_id")
-    rows, skipped = [], []
-    for line, row in enumerate(table.to_dict("records"), start=2):
-        if row["sentence_id"] in sentences.index:
-            found = sentences.loc[row["sentence_id"]]
-            row.update(text=found["text"], article_id=found["article_id"], date=found["date"])
-        elif row["text"]:
-            row.update(article_id=row["sentence_id"].rsplit("-", 1)[0], date=pd.NaT)
-        else:
-            skipped.append((line, row["sentence_id"], row["target"], "sentence not in the corpus"))
-            continue
-        if text_hash(row["text"]) != row["text_sha1"]:
-            skipped.append((line, row["sentence_id"], row["target"], "sentence text changed since annotation"))
-            continue
-        rows.append(row)
-    joined = pd.DataFrame(rows, columns=[*table.columns, "article_id", "date"])
-    joined["text"] = joined["text"].astype(object)
-    return Annotations(joined, pd.DataFrame(skipped, columns=["line", "sentence_id", "target", "reason"]))
+    joined, skipped = join_sentences(table, corpus.sentences, keys=["sentence_id", "target"])
+    return Annotations(joined, skipped)
 
 
 def cohen_kappa(first, second, labels=LABELS) -> float:
@@ -558,3 +533,19 @@ def confusion(gold, predicted) -> pd.DataFrame:
 def share_ci(labels, label: str, *, n_boot: int = stats.N_BOOT, seed: int = SEED):
     """Return ``(share, low, high)`` of ``label`` among ``labels`` with a bootstrap 95% interval."""
     return stats.mean_ci(np.asarray(labels) == label, n_boot=n_boot, seed=seed)
+
+
+@lru_cache(maxsize=1)
+def _out_of_fold() -> pd.Series:
+    predictions = cross_validate(load_annotations().table)
+    return predictions.set_index(["sentence_id", "target"])["model"]
+
+
+def held_out_labels() -> pd.Series:
+    """Return the model's out-of-fold label for every annotated sentence and target.
+
+    The model trains on the annotated sentences, so its label for one of them is not a prediction.
+    Where a sentence was annotated, aggregates should use this label: the one given by a model
+    that did not train on the sentence's article.
+    """
+    return _out_of_fold().copy()
