@@ -96,3 +96,58 @@ def paired_difference_ci(metric, gold, predicted_a, predicted_b, **options):
     return bootstrap_ci(
         lambda g, a, b: metric(g, a) - metric(g, b), gold, predicted_a, predicted_b, **options
     )
+
+
+def permutation_test(values, groups, clusters=None, *, within=None, n_perm: int = 2000, seed: int = SEED, statistic=None):
+    """Return ``(difference, p)``: a two-sided permutation test of a difference between two groups.
+
+    ``values`` are per-item numbers (a 0/1 label gives a difference in shares), ``groups`` holds
+    two labels, and ``statistic(values_a, values_b)`` defaults to the difference in means (first
+    label in sorted order minus the second). Sentences of one article are not independent, so:
+
+    - with ``clusters`` (such as article IDs, each wholly in one group), whole clusters are
+      reassigned between the groups;
+    - with ``within`` (such as article IDs whose sentences fall in both groups), labels are
+      shuffled only inside each article, comparing like with like.
+
+    ``p`` is (1 + permutations at least as extreme) / (1 + n_perm).
+
+    >>> permutation_test([1, 1, 1, 0, 0, 0], ["a", "a", "a", "b", "b", "b"], n_perm=999)[0]
+    1.0
+    """
+    values, groups = np.asarray(values, dtype=float), np.asarray(groups)
+    labels = np.unique(groups)
+    if len(labels) != 2:
+        raise ValueError(f"need exactly two groups, got {list(labels)}")
+    if clusters is not None and within is not None:
+        raise ValueError("give clusters or within, not both")
+    statistic = statistic or (lambda a, b: a.mean() - b.mean())
+    observed = statistic(values[groups == labels[0]], values[groups == labels[1]])
+    rng = np.random.default_rng(seed)
+    if within is not None:
+        strata = pd.factorize(np.asarray(within))[0]
+        order = np.argsort(strata, kind="stable")
+        bounds = np.flatnonzero(np.diff(strata[order])) + 1
+
+        def shuffle():
+            out = groups.copy()
+            for block in np.split(order, bounds):
+                out[block] = rng.permutation(groups[block])
+            return out
+    else:
+        clusters = np.arange(len(values)) if clusters is None else np.asarray(clusters)
+        cluster_ids, cluster_index = np.unique(clusters, return_inverse=True)
+        cluster_group = np.empty(len(cluster_ids), dtype=groups.dtype)
+        cluster_group[cluster_index] = groups
+        if not np.array_equal(cluster_group[cluster_index], groups):
+            raise ValueError("every cluster must lie in one group (use within= for groups inside clusters)")
+
+        def shuffle():
+            return rng.permutation(cluster_group)[cluster_index]
+
+    extreme = 0
+    for _ in range(n_perm):
+        shuffled = shuffle()
+        diff = statistic(values[shuffled == labels[0]], values[shuffled == labels[1]])
+        extreme += abs(diff) >= abs(observed) - 1e-12
+    return float(observed), float((1 + extreme) / (1 + n_perm))

@@ -1,0 +1,219 @@
+"""Voices compared: every sentence naming NATO or Russia with its sentiment, stance and speaker,
+aggregated by voice and week, by who holds the words, and by headline outlet.
+
+The figures of notebook 05 are drawn here, so that a test can redraw them from the same data and
+compare them with the committed files.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from presslens import attribution, paths, sentiment, stance, stats, targets
+
+KEY_DATES = {"2022-02-04": "Putin-Xi joint statement", "2022-02-24": "Russian invasion"}
+OUTLETS_FILE = paths.DATA_DIR / "outlets.csv"
+SCORED_COLUMNS = [
+    "sentence_id", "article_id", "voice", "date", "week", "target", "text", "toward", "stance", "kind",
+    "speaker", "speaker_resolved",
+]
+
+
+def score(sentences: pd.DataFrame, target_names=stance.TARGETS, *, held_out: bool = True) -> pd.DataFrame:
+    """Return one row per sentence and target it names: sentiment toward the target (VADER on the
+    target's clause), predicted stance, and who speaks (own voice or quoted, and the speaker).
+
+    With ``held_out`` (the default), an annotated sentence gets its out-of-fold label
+    (:func:`presslens.stance.held_out_labels`), never one from a model trained on it."""
+    flagged, _ = targets.tag_sentences(sentences, list(target_names))
+    who = attribution.attribute(sentences)
+    frames = []
+    for target in target_names:
+        rows = flagged[flagged[target]]
+        if rows.empty:
+            continue
+        texts = rows["text"].astype(object).tolist()
+        frame = rows[["sentence_id", "article_id", "voice", "date", "text"]].copy()
+        frame["target"] = target
+        frame["toward"] = sentiment.toward(texts, target)
+        frame["stance"] = stance.predict(texts, target)
+        frame = frame.join(who[["kind", "speaker", "speaker_resolved"]])
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SCORED_COLUMNS)
+    if held_out and len(out):
+        labels = stance.held_out_labels()
+        found = labels.reindex(pd.MultiIndex.from_arrays([out["sentence_id"], out["target"]])).to_numpy()
+        out["stance"] = [label if isinstance(label, str) else mine for label, mine in zip(found, out["stance"])]
+    out["week"] = out["date"].dt.to_period("W-SUN").dt.start_time
+    return out[SCORED_COLUMNS].sort_values(["target", "voice", "date", "sentence_id"], kind="mergesort").reset_index(drop=True)
+
+
+def cells(frame: pd.DataFrame, by: list[str], *, min_count: int, n_boot: int) -> pd.DataFrame:
+    rows = []
+    for key, block in frame.groupby(by, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        row = dict(zip(by, key), n=len(block))
+        if len(block) >= min_count:
+            row["sentiment"], row["sentiment low"], row["sentiment high"] = stats.mean_ci(block["toward"], n_boot=n_boot)
+            for label in ("AGAINST", "FAVOR"):
+                share = stats.mean_ci(block["stance"].to_numpy() == label, n_boot=n_boot)
+                row[label], row[f"{label} low"], row[f"{label} high"] = share
+        rows.append(row)
+    columns = [*by, "n", "sentiment", "sentiment low", "sentiment high", "AGAINST", "AGAINST low", "AGAINST high", "FAVOR", "FAVOR low", "FAVOR high"]
+    return pd.DataFrame(rows).reindex(columns=columns)
+
+
+def weekly(scored: pd.DataFrame, *, min_count: int = 20, n_boot: int = stats.N_BOOT) -> pd.DataFrame:
+    """Return, per target, voice and week: the number of sentences naming the target, and (where at
+    least ``min_count``) mean sentiment toward it and the AGAINST and FAVOR shares, with 95% CIs."""
+    return cells(scored, ["target", "voice", "week"], min_count=min_count, n_boot=n_boot)
+
+
+def by_holder(scored: pd.DataFrame, *, min_count: int = 20, n_boot: int = stats.N_BOOT) -> pd.DataFrame:
+    """Return the same measures per target, voice and ``kind``: the voice's own words or quoted ones."""
+    return cells(scored, ["target", "voice", "kind"], min_count=min_count, n_boot=n_boot)
+
+
+def compare(scored: pd.DataFrame, measure: str, groups: str, *, n_perm: int = 2000, seed: int = stats.SEED):
+    """Permutation test of a difference in ``measure`` ("AGAINST", "FAVOR" or "sentiment") between
+    the two values of the column ``groups``: whole articles are reassigned when each article lies
+    in one group (period, voice), labels are shuffled within articles otherwise (own vs quoted).
+    Returns a dict with the difference (first group minus second, sorted) and ``p``."""
+    frame = scored.dropna(subset=["toward"]) if measure == "sentiment" else scored
+    values = frame["toward"].to_numpy() if measure == "sentiment" else (frame["stance"].to_numpy() == measure).astype(float)
+    labels = sorted(frame[groups].unique())
+    articles = frame["article_id"].to_numpy()
+    split = frame.groupby("article_id")[groups].nunique().max() > 1  # both groups inside one article
+    options = {"within": articles} if split else {"clusters": articles}
+    difference, p = stats.permutation_test(values, frame[groups].to_numpy(), n_perm=n_perm, seed=seed, **options)
+    return {"measure": measure, "first": labels[0], "second": labels[1], "difference": difference, "p": p,
+            "n first": int((frame[groups] == labels[0]).sum()), "n second": int((frame[groups] == labels[1]).sum())}
+
+
+def read_outlets(path=None) -> pd.DataFrame:
+    """Return the outlet table: domain, outlet, country and group (Western, non-Western, ...)."""
+    path = path or OUTLETS_FILE
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = {"domain", "outlet", "country", "group"} - set(table.columns)
+    if missing:
+        raise ValueError(f"{path}: missing columns {sorted(missing)}")
+    duplicated = table["domain"].duplicated()
+    if duplicated.any():
+        raise ValueError(f"{path}:{int(np.flatnonzero(duplicated)[0]) + 2}: domain {table.loc[duplicated, 'domain'].iloc[0]} listed twice")
+    return table
+
+
+def headline_outlets(scored: pd.DataFrame, *, top: int = 10, min_count: int = 8, n_boot: int = stats.N_BOOT, outlets=None) -> pd.DataFrame:
+    """Return headline measures per outlet: the ``top`` outlets by headlines naming NATO or Russia,
+    plus every non-Western, Ukrainian and Russian outlet that appears at all. Shares and
+    sentiment are given only where an outlet has at least ``min_count`` headlines for the target.
+    Platforms (Twitter) are left out; domains not in ``data/outlets.csv`` are kept under their domain."""
+    outlets = read_outlets() if outlets is None else outlets
+    names = dict(zip(outlets["domain"], outlets["outlet"]))
+    kinds = dict(zip(outlets["domain"], outlets["group"]))
+    frame = scored.assign(outlet=scored["voice"].map(lambda d: names.get(d, d)), group=scored["voice"].map(lambda d: kinds.get(d, "unlisted")))
+    frame = frame[frame["group"] != "platform"]
+    per_outlet = frame.groupby(["outlet", "group"])["sentence_id"].nunique().sort_values(ascending=False, kind="mergesort")
+    per_outlet = per_outlet.reset_index().sort_values(["sentence_id", "outlet"], ascending=[False, True], kind="mergesort")
+    chosen = set(per_outlet["outlet"].head(top)) | set(per_outlet.loc[~per_outlet["group"].isin(["Western", "unlisted"]), "outlet"])
+    table = cells(frame[frame["outlet"].isin(chosen)], ["target", "group", "outlet"], min_count=min_count, n_boot=n_boot)
+    return table.sort_values(["target", "group", "n", "outlet"], ascending=[True, True, False, True], kind="mergesort").reset_index(drop=True)
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+def with_gaps(block: pd.DataFrame, column: str = "week") -> pd.DataFrame:
+    """Return ``block`` with a row for every week between its first and last, empty where it had
+    none, so that a line breaks at a gap instead of joining across it."""
+    if block.empty:
+        return block
+    weeks = pd.date_range(block[column].min(), block[column].max(), freq="7D")
+    return block.set_index(column).reindex(weeks).rename_axis(column).reset_index()
+
+
+def _mark_dates(ax):
+    for day in KEY_DATES:
+        ax.axvline(pd.Timestamp(day), color="0.3", lw=0.8, ls="--")
+
+
+def plot_weekly(table: pd.DataFrame, voices):
+    """Weekly sentences naming each target, sentiment toward it and the AGAINST share, per voice."""
+    import matplotlib.pyplot as plt
+
+    target_names = list(dict.fromkeys(table["target"]))
+    fig, axes = plt.subplots(3, len(target_names), figsize=(6 * len(target_names), 8.5), sharex=True, squeeze=False)
+    for col, target in enumerate(target_names):
+        for i, voice in enumerate(voices):
+            block = with_gaps(table[(table["target"] == target) & (table["voice"] == voice)].sort_values("week"))
+            if block.empty:
+                continue
+            color = f"C{i}"
+            axes[0, col].plot(block["week"], block["n"].fillna(0), color=color, lw=1.2, label=voice)
+            shown = block
+            for row, (value, low, high) in enumerate([("sentiment", "sentiment low", "sentiment high"), ("AGAINST", "AGAINST low", "AGAINST high")], start=1):
+                axes[row, col].plot(shown["week"], shown[value], color=color, marker="o", ms=2.5, lw=1)
+                axes[row, col].fill_between(shown["week"], shown[low], shown[high], color=color, alpha=0.15, lw=0)
+        axes[0, col].set_title(f"sentences naming {target} per week")
+        axes[1, col].set_title(f"sentiment toward {target} (VADER, target clause)")
+        axes[2, col].set_title(f"share AGAINST {target} (stance model)")
+        axes[1, col].axhline(0, color="0.5", lw=0.6)
+        axes[2, col].set_ylim(0, 1)
+        for ax in axes[:, col]:
+            _mark_dates(ax)
+        axes[2, col].tick_params(axis="x", rotation=45)
+    handles = [plt.Line2D([], [], color=f"C{i}", label=voice) for i, voice in enumerate(voices)]
+    fig.legend(handles=handles, loc="lower center", ncol=len(voices), frameon=False, bbox_to_anchor=(0.5, -0.01))
+    fig.suptitle("By week, with 95% intervals (weeks with too few sentences not shown); dashed: 4 and 24 Feb 2022")
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    return fig
+
+
+def plot_holders(table: pd.DataFrame, voices):
+    """AGAINST share per voice and target, in the voice's own words and in words it quotes."""
+    import matplotlib.pyplot as plt
+
+    target_names = list(dict.fromkeys(table["target"]))
+    fig, axes = plt.subplots(1, len(target_names), figsize=(5.5 * len(target_names), 3.4), squeeze=False, sharex=True)
+    for ax, target in zip(axes[0], target_names):
+        for j, kind in enumerate(("own", "quoted")):
+            block = table[(table["target"] == target) & (table["kind"] == kind)].set_index("voice").reindex(voices)
+            y = np.arange(len(voices)) + (j - 0.5) * 0.3
+            ax.errorbar(block["AGAINST"], y, xerr=[block["AGAINST"] - block["AGAINST low"], block["AGAINST high"] - block["AGAINST"]],
+                        fmt="o" if kind == "own" else "s", ms=4, color=f"C{j}", label="own words" if kind == "own" else "quoted")
+        ax.set_yticks(np.arange(len(voices)), voices)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.set_title(f"share AGAINST {target}")
+    axes[0, 0].legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def plot_headlines(table: pd.DataFrame, target: str = "Russia"):
+    """AGAINST share of headlines naming the target per outlet (outlets with enough headlines)."""
+    import matplotlib.pyplot as plt
+
+    block = table[(table["target"] == target)].dropna(subset=["AGAINST"]).sort_values(["AGAINST", "outlet"])
+    fig, ax = plt.subplots(figsize=(7, 0.32 * len(block) + 1.2))
+    groups = sorted(block["group"].unique())
+    for i, group in enumerate(groups):
+        rows = block[block["group"] == group]
+        y = [list(block["outlet"]).index(o) for o in rows["outlet"]]
+        ax.errorbar(rows["AGAINST"], y, xerr=[rows["AGAINST"] - rows["AGAINST low"], rows["AGAINST high"] - rows["AGAINST"]],
+                    fmt="o", ms=4, color=f"C{i}", label=group)
+    ax.set_yticks(range(len(block)), [f"{o} (n={n})" for o, n in zip(block["outlet"], block["n"])])
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(f"share of headlines AGAINST {target} (stance model), 95% CI")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def figures(scored: pd.DataFrame, headlines: pd.DataFrame, voices, *, n_boot: int = stats.N_BOOT) -> dict:
+    """Return notebook 05's figures by name, drawn from the scored sentences and headlines."""
+    return {
+        "05-weekly": plot_weekly(weekly(scored, n_boot=n_boot), voices),
+        "05-own-vs-quoted": plot_holders(by_holder(scored, n_boot=n_boot), voices),
+        "05-headline-outlets": plot_headlines(headline_outlets(headlines, n_boot=n_boot)),
+    }
