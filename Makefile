@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# Notebooks run by nbconvert and nbval have no widget front end: the lesson's explorer then shows
+# plain HTML (make lab leaves this unset, so JupyterLab gets the widgets).
+HEADLESS := PRESSLENS_HEADLESS=1
 
 .PHONY: reproduce test data lab kernel benchmark clean
 
@@ -20,12 +23,12 @@ data: $(STAMP)
 reproduce: data
 	rm -f figures/*.png
 	for nb in $(NOTEBOOKS); do \
-		$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+		$(HEADLESS) $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 			--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=1200 $$nb || exit 1; \
 	done
 
 test: $(STAMP)
-	$(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
+	$(HEADLESS) $(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 
 benchmark: data
 	$(PY) benchmarks/corpus_speed.py
