@@ -251,27 +251,30 @@ def fightin_words(counts: TermCounts, *, against="rest", alpha0: float | None = 
     """
     table = counts.by_group()
     alpha = _prior(table, alpha0)
+
+    def measures(y_i, y_j):
+        delta, se, z = log_odds_z(y_i, y_j, alpha)
+        return {"log_odds": delta, "se": se, "z": z, "p": 2 * norm.sf(np.abs(z))}
+
+    return _per_comparison(counts, table, against, min_count, measures, "z")
+
+
+def _per_comparison(counts, table, against, min_count, measures, score):
+    """Build one long table: for each comparison, the counts of each kept term and its ``measures``."""
     keep = table.sum(axis=0) >= min_count
     frames = []
     for group, reference in _comparisons(counts.groups, against):
         y_i, y_j = _sides(table, counts.groups, group, reference)
-        delta, se, z = log_odds_z(y_i, y_j, alpha)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "group": group,
-                    "reference": reference,
-                    "term": counts.vocabulary[keep],
-                    "count": y_i[keep].astype(int),
-                    "reference_count": y_j[keep].astype(int),
-                    "log_odds": delta[keep],
-                    "se": se[keep],
-                    "z": z[keep],
-                    "p": 2 * norm.sf(np.abs(z[keep])),
-                }
-            )
-        )
-    return _sorted(frames, "z")
+        columns = {
+            "group": group,
+            "reference": reference,
+            "term": counts.vocabulary[keep],
+            "count": y_i[keep].astype(int),
+            "reference_count": y_j[keep].astype(int),
+        }
+        columns.update({name: values[keep] for name, values in measures(y_i, y_j).items()})
+        frames.append(pd.DataFrame(columns))
+    return _sorted(frames, score)
 
 
 def _sorted(frames, score):
@@ -311,27 +314,11 @@ def log_ratio(a, b, c, d):
 
 def keyness(counts: TermCounts, *, against="rest", min_count: int = 10) -> pd.DataFrame:
     """Return the G² keyness table, highest G² first: group, reference, term, count, reference_count, g2, log_ratio, p."""
-    table = counts.by_group()
-    keep = table.sum(axis=0) >= min_count
-    frames = []
-    for group, reference in _comparisons(counts.groups, against):
-        y_i, y_j = _sides(table, counts.groups, group, reference)
+    def measures(y_i, y_j):
         g2 = log_likelihood(y_i, y_j, y_i.sum(), y_j.sum())
-        frames.append(
-            pd.DataFrame(
-                {
-                    "group": group,
-                    "reference": reference,
-                    "term": counts.vocabulary[keep],
-                    "count": y_i[keep].astype(int),
-                    "reference_count": y_j[keep].astype(int),
-                    "g2": g2[keep],
-                    "log_ratio": log_ratio(y_i, y_j, y_i.sum(), y_j.sum())[keep],
-                    "p": chi2.sf(np.abs(g2[keep]), df=1),
-                }
-            )
-        )
-    return _sorted(frames, "g2")
+        return {"g2": g2, "log_ratio": log_ratio(y_i, y_j, y_i.sum(), y_j.sum()), "p": chi2.sf(np.abs(g2), df=1)}
+
+    return _per_comparison(counts, counts.by_group(), against, min_count, measures, "g2")
 
 
 def tfidf_top_terms(counts: TermCounts, *, k: int = 10, min_df: int = 2) -> pd.DataFrame:

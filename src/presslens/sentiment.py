@@ -95,7 +95,8 @@ def analyzer(patch: str | None = None):
     return sia
 
 
-def _check(texts):
+def check_texts(texts) -> list[str]:
+    """Return ``texts`` as a list, or raise a ValueError naming the first that is not a string."""
     if isinstance(texts, str):
         raise ValueError("texts must be a list of strings, not one string")
     texts = list(texts)
@@ -112,7 +113,7 @@ def polarity(texts, *, patch: str | None = None) -> np.ndarray:
     [0.6249, -0.4588]
     """
     sia = analyzer(patch)
-    return np.array([sia.polarity_scores(t)["compound"] for t in _check(texts)], dtype=float)
+    return np.array([sia.polarity_scores(t)["compound"] for t in check_texts(texts)], dtype=float)
 
 
 def window(text: str, start: int, end: int) -> str:
@@ -159,7 +160,7 @@ def toward(texts, target, *, patch: str | None = None) -> np.ndarray:
     >>> toward(["NATO welcomed the plan, while Russia attacked Kyiv."], "russia").round(4).tolist()
     [-0.4588]
     """
-    texts = _check(texts)
+    texts = check_texts(texts)
     per_text = [target] * len(texts) if isinstance(target, str) else list(target)
     if len(per_text) != len(texts):
         raise ValueError(f"{len(per_text)} targets for {len(texts)} texts")
