@@ -62,9 +62,9 @@ def _article_ids(raw: pd.DataFrame) -> list[str]:
     return ids
 
 
-def _read(source, problems) -> pd.DataFrame:
+def _read(source, problems, table_options=None) -> pd.DataFrame:
     if isinstance(source, (list, tuple)):
-        frames = [_read(s, problems) for s in source]
+        frames = [_read(s, problems, table_options) for s in source]
         frames = [f for f in frames if len(f)]
         return pd.concat(frames, ignore_index=True) if frames else io._empty_raw()
     if isinstance(source, str) and source in io.STUDY_SOURCES:
@@ -72,11 +72,11 @@ def _read(source, problems) -> pd.DataFrame:
     if isinstance(source, str) and source == "sample":
         return io.read_path(paths.SAMPLE_FILE, problems=problems)
     if isinstance(source, (str, Path)):
-        return io.read_path(source, problems=problems)
+        return io.read_path(source, problems=problems, **(table_options or {}))
     raise TypeError(f"source must be a path, a study source name or a list of them, not {type(source).__name__}")
 
 
-def load(source="sample", *, errors: str = "raise") -> Corpus:
+def load(source="sample", *, errors: str = "raise", table_options: dict | None = None) -> Corpus:
     """Load, clean, deduplicate and split a corpus.
 
     Parameters
@@ -88,11 +88,14 @@ def load(source="sample", *, errors: str = "raise") -> Corpus:
     errors
         ``"raise"``: the first bad input raises :class:`presslens.CorpusError` naming the file and
         line. ``"report"``: good inputs load and each bad one is a row of ``Corpus.rejected``.
+    table_options
+        For table files given by path: ``columns`` (a mapping from presslens's names to yours),
+        ``source``, ``voice`` and ``date_format``, as in :func:`presslens.io.read_table`.
     """
     if errors not in ("raise", "report"):
         raise ValueError(f"errors must be 'raise' or 'report', not {errors!r}")
     problems = None if errors == "raise" else []
-    raw = _read(source, problems)
+    raw = _read(source, problems, table_options)
     raw = raw.reset_index(drop=True)
     raw["article_id"] = _article_ids(raw) if len(raw) else []
     _check_unique_ids(raw, problems)

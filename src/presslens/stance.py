@@ -52,16 +52,6 @@ def canonical_target(target) -> str:
     return {t.lower(): t for t in TARGETS}[target.lower()]
 
 
-def _check_texts(texts) -> list[str]:
-    if isinstance(texts, str):
-        raise ValueError("texts must be a list of strings, not one string")
-    texts = list(texts)
-    for i, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise ValueError(f"text {i} is {type(text).__name__}, not a string")
-    return texts
-
-
 # --- the annotations -------------------------------------------------------------------------
 
 
@@ -206,7 +196,7 @@ def cue_counts(texts, target) -> pd.DataFrame:
     2
     """
     target = canonical_target(target)
-    texts = _check_texts(texts)
+    texts = sentiment.check_texts(texts)
     spans = _spans(texts, target)
     rows = []
     for text, text_spans in zip(texts, spans):
@@ -272,7 +262,7 @@ def mark_target(texts, target) -> list[str]:
     ['xxother said xxtarget expansion threatens xxother.']
     """
     target = canonical_target(target)
-    texts = _check_texts(texts)
+    texts = sentiment.check_texts(texts)
     found = targets_module.mentions(texts, list(TARGETS))
     out = list(texts)
     for i, block in found.sort_values("start", ascending=False).groupby("text_index", sort=False):
@@ -286,7 +276,7 @@ def mark_target(texts, target) -> list[str]:
 def features(texts, target) -> pd.DataFrame:
     """Return the model's input table: the marked text and the numeric features, per text."""
     target = canonical_target(target)
-    texts = _check_texts(texts)
+    texts = sentiment.check_texts(texts)
     counts = cue_counts(texts, target)
     numeric = counts.add_prefix(f"{target}:")  # the same cue may mean different things per target
     numeric = pd.concat([numeric, counts.add_prefix("any:")], axis=1)
@@ -430,22 +420,30 @@ def _trained() -> StanceModel:
     return train(load_annotations().table)
 
 
-def predict_proba(texts, target) -> pd.DataFrame:
+def model() -> StanceModel:
+    """Return the model trained on the project's annotations (trained once per process).
+
+    Training needs the study corpus (cached or downloadable) to join the annotations' text.
+    """
+    return _trained()
+
+
+def predict_proba(texts, target, *, model: StanceModel | None = None) -> pd.DataFrame:
     """Return the model's probabilities of FAVOR, AGAINST and NONE toward ``target``, one row per text.
 
     ``target`` is "NATO" or "Russia" (any case). The first call trains the model on the project's
-    annotations (the corpus must be cached or downloadable).
+    annotations (the corpus must be cached or downloadable), unless a trained ``model`` is given.
     """
     target = canonical_target(target)
-    texts = _check_texts(texts)
+    texts = sentiment.check_texts(texts)
     if not texts:
         return pd.DataFrame(columns=list(LABELS), dtype=float)
-    return _trained().predict_proba(features(texts, target))
+    return (model or _trained()).predict_proba(features(texts, target))
 
 
-def predict(texts, target) -> list[str]:
+def predict(texts, target, *, model: StanceModel | None = None) -> list[str]:
     """Return "FAVOR", "AGAINST" or "NONE" toward ``target`` ("NATO" or "Russia") for each text."""
-    probabilities = predict_proba(texts, target)
+    probabilities = predict_proba(texts, target, model=model)
     return probabilities.columns.to_numpy()[probabilities.to_numpy().argmax(axis=1)].tolist() if len(probabilities) else []
 
 

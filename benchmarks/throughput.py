@@ -1,0 +1,96 @@
+"""Throughput of the full per-sentence pipeline (targets + sentiment + stance) beside nltk VADER,
+and peak memory on 1,000,000 sentences processed in chunks.
+
+Prints, from one run in one process on one core:
+- sentences/s of plain nltk VADER (the baseline) and of ``pipeline.score_partition`` on every
+  sentence of the study corpus, and whether the pipeline's VADER scores equal nltk's (max absolute
+  difference on the study corpus and on NewsMTSC);
+- with ``--million``: 1,000,000 sentences resampled from the study corpus, scored in chunks and
+  written to Parquet chunk by chunk, with the peak resident memory (goal: under 1.5 GB);
+- last line ``ratio: <pipeline rate / nltk VADER rate>`` (goal: 4 or more).
+
+Run: ``PRESSLENS_DATA=../shared/data .venv/bin/python benchmarks/throughput.py [--million]``
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import tempfile
+import time
+
+import numpy as np
+import pandas as pd
+
+import presslens
+from presslens import io, pipeline, sentiment, stance
+
+TARGETS = ("NATO", "Russia")
+
+
+def timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def million(sentences: pd.DataFrame, model, chunk_size: int = 50_000, total: int = 1_000_000):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(20220224)
+    before = peak_rss_mb()
+    with tempfile.TemporaryDirectory() as folder:
+        writer = None
+        start = time.perf_counter()
+        for first in range(0, total, chunk_size):
+            rows = rng.integers(0, len(sentences), min(chunk_size, total - first))
+            chunk = sentences.iloc[rows].assign(sentence_id=[f"s{first + i}" for i in range(len(rows))])
+            table = pa.Table.from_pandas(pipeline.score_partition(chunk, TARGETS, model), preserve_index=False)
+            writer = writer or pq.ParquetWriter(os.path.join(folder, "sentences.parquet"), table.schema)
+            writer.write_table(table)
+        writer.close()
+        seconds = time.perf_counter() - start
+        size = os.path.getsize(os.path.join(folder, "sentences.parquet")) / 1e6
+    return seconds, before, peak_rss_mb(), size
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--million", action="store_true", help="also process 1,000,000 sentences and report peak memory")
+    args = parser.parse_args()
+
+    corpus = presslens.load([*io.STUDY_SOURCES, "sample"])
+    sentences = corpus.sentences
+    texts = sentences["text"].astype(object).tolist()
+    model = stance.model()
+    plain = sentiment.nltk_reference()
+    n = len(texts)
+
+    base_s, base = timed(lambda: np.array([plain.polarity_scores(t)["compound"] for t in texts]))
+    ours_s, scored = timed(lambda: pipeline.score_partition(sentences, TARGETS, model))
+    newsmtsc = pd.concat([io.read_newsmtsc(s) for s in ("train", "devtest_mt", "devtest_rw")])["text"].astype(object).tolist()
+    news_base = np.array([plain.polarity_scores(t)["compound"] for t in newsmtsc])
+    news_ours = sentiment.polarity(newsmtsc)
+
+    print(f"machine: {os.cpu_count()} cores; one process, one core; {n:,} study sentences")
+    print(f"{'what':<52}{'seconds':>9}{'sentences/s':>14}")
+    print(f"{'baseline: plain nltk VADER':<52}{base_s:>9.2f}{n / base_s:>14,.0f}")
+    print(f"{'presslens pipeline: targets + sentiment + stance':<52}{ours_s:>9.2f}{n / ours_s:>14,.0f}")
+    named = {t: int((scored[f'{t}_mentions'] > 0).sum()) for t in TARGETS}
+    print(f"sentences naming each target (stance predicted for these): {named}")
+    print(f"max |pipeline - nltk| VADER compound: study corpus {np.abs(scored['compound'].to_numpy() - base).max()}, "
+          f"NewsMTSC ({len(newsmtsc):,} sentences) {np.abs(news_ours - news_base).max()}")
+    if args.million:
+        seconds, before, peak, size = million(sentences, model)
+        print(f"1,000,000 resampled sentences in chunks of 50,000: {seconds:.1f} s ({1e6 / seconds:,.0f} sentences/s), "
+              f"Parquet {size:.0f} MB; peak RSS {peak:,.0f} MB (before the run {before:,.0f} MB; goal < 1,500 MB)")
+    print(f"ratio: {base_s / ours_s:.3f}")
+
+
+if __name__ == "__main__":
+    main()

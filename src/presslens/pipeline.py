@@ -1,0 +1,184 @@
+"""The whole analysis as one pipeline, for any corpus: read -> clean -> dedupe -> sentences ->
+targets -> sentiment -> stance, written as Parquet tables.
+
+The per-sentence work is :func:`score_partition`, a pure function of a chunk of the sentence
+table. The local engine runs it chunk by chunk; the Dask engine runs the same function on each
+partition of a ``dask.dataframe`` through a ``distributed`` scheduler, so both give the same rows.
+"""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from presslens import sentiment, stance, targets
+
+SCORE_COLUMNS = ["compound"]
+CHUNK_SIZE = 20_000
+
+
+def score_columns(target_names) -> dict:
+    """Return the output columns of :func:`score_partition` and their dtypes."""
+    columns = {"article_id": "object", "sentence_id": "object", "voice": "object", "date": "datetime64[ns]", "compound": "float64"}
+    for target in target_names:
+        columns[f"{target}_mentions"] = "int64"
+        columns[f"{target}_toward"] = "float64"
+        columns[f"{target}_stance"] = "object"
+    return columns
+
+
+def score_partition(sentences: pd.DataFrame, target_names, model=None) -> pd.DataFrame:
+    """Score one chunk of the sentence table: VADER compound per sentence; per target the number
+    of mentions, VADER on the target's clause and the predicted stance (empty where the sentence
+    does not name the target, or where ``model`` is None: stance skipped)."""
+    texts = sentences["text"].astype(object).tolist()
+    out = pd.DataFrame(
+        {
+            "article_id": sentences["article_id"].astype(object).to_numpy(),
+            "sentence_id": sentences["sentence_id"].astype(object).to_numpy(),
+            "voice": sentences["voice"].astype(object).to_numpy(),
+            "date": pd.to_datetime(sentences["date"]).astype("datetime64[ns]").to_numpy(),
+            "compound": sentiment.polarity(texts) if texts else np.array([], dtype=float),
+        }
+    )
+    found = targets.mentions(texts, list(target_names)) if texts else pd.DataFrame(columns=["text_index", "target", "start", "end"])
+    for target in target_names:
+        rows = found[found["target"] == target]
+        counts = np.bincount(rows["text_index"].to_numpy(dtype=int), minlength=len(texts)) if len(texts) else np.array([], dtype=int)
+        out[f"{target}_mentions"] = counts.astype("int64")
+        spans = [[] for _ in texts]
+        for i, start, end in zip(rows["text_index"], rows["start"], rows["end"]):
+            spans[int(i)].append((int(start), int(end)))
+        out[f"{target}_toward"] = sentiment.toward_spans(texts, spans)
+        labels = np.full(len(texts), None, dtype=object)
+        named = np.flatnonzero(counts > 0)
+        if model is not None and len(named):
+            labels[named] = stance.predict([texts[i] for i in named], target, model=model)
+        out[f"{target}_stance"] = labels
+    return out
+
+
+def aggregate(scored: pd.DataFrame, target_names) -> pd.DataFrame:
+    """Return one row per voice and week: sentences, mean compound, and per target the sentences
+    naming it, mean sentiment toward it and the AGAINST / FAVOR / NONE shares among them."""
+    frame = scored.assign(week=pd.to_datetime(scored["date"]).dt.to_period("W-SUN").dt.start_time)
+    rows = []
+    for (voice, week), block in frame.groupby(["voice", "week"], sort=True, dropna=False):
+        row = {"voice": voice, "week": week, "sentences": len(block), "compound": block["compound"].mean()}
+        for target in target_names:
+            named = block[block[f"{target}_mentions"] > 0]
+            row[f"{target}_sentences"] = len(named)
+            row[f"{target}_toward"] = named[f"{target}_toward"].mean() if len(named) else np.nan
+            labelled = named[f"{target}_stance"].dropna()
+            for label in stance.LABELS:
+                row[f"{target}_{label}"] = float((labelled == label).mean()) if len(labelled) else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def trained_model_or_reason():
+    """Return ``(model, None)``, or ``(None, reason)`` when the stance model cannot be trained here."""
+    try:
+        return stance.model(), None
+    except Exception as error:  # the study data is missing, or the download failed
+        return None, f"stance skipped: the model could not be trained ({type(error).__name__}: {str(error).splitlines()[0]})"
+
+
+def run(inputs, out, *, target_names=stance.TARGETS, engine: str = "local", scheduler: str | None = None,
+        chunk_size: int = CHUNK_SIZE, progress: bool = True, table_options: dict | None = None) -> dict:
+    """Run the pipeline on ``inputs`` (paths or study source names; none: the embedded sample) and
+    write ``articles``, ``sentences``, ``aggregates`` (and ``rejected``) as Parquet into ``out``,
+    plus ``summary.json``. Returns the summary."""
+    import presslens
+    from presslens import io
+
+    if engine not in ("local", "dask"):
+        raise ValueError(f"engine must be 'local' or 'dask', not {engine!r}")
+    unknown = [t for t in target_names if t not in stance.TARGETS and t not in set(targets.read_lexicon()["target"])]
+    if unknown:
+        raise ValueError(f"unknown targets {unknown}; the lexicon has {sorted(set(targets.read_lexicon()['target']))}")
+    started = time.perf_counter()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    sources = list(inputs) or ["sample"]
+    readable = [s if (s in io.STUDY_SOURCES or s == "sample") else Path(s) for s in sources]
+    corpus = presslens.load(readable, errors="report", table_options=table_options)  # bad files: reported
+    articles, sentences, rejected = corpus.articles, corpus.sentences, corpus.rejected
+    stance_targets = [t for t in target_names if t in stance.TARGETS]
+    model, skipped_reason = trained_model_or_reason() if stance_targets else (None, None)
+
+    if engine == "local":
+        scored = _run_local(sentences, target_names, model, chunk_size, progress)
+    else:
+        scored = _run_dask(sentences, target_names, model, chunk_size, scheduler, progress)
+    aggregates = aggregate(scored, target_names)
+
+    articles.drop(columns=[c for c in ("text",) if c in articles.columns]).to_parquet(out / "articles.parquet", index=False)
+    sentences[["sentence_id", "text"]].merge(scored, on="sentence_id").to_parquet(out / "sentences.parquet", index=False)
+    aggregates.to_parquet(out / "aggregates.parquet", index=False)
+    rejected.astype({"path": str, "line": "Int64", "reason": str}).to_parquet(out / "rejected.parquet", index=False)
+    summary = {
+        "inputs": [str(s) for s in sources],
+        "engine": engine,
+        "articles": int(len(articles)),
+        "sentences": int(len(sentences)),
+        "duplicates_dropped": int(len(corpus.duplicates)),
+        "bad_inputs": int(len(rejected)),
+        "targets": {t: int((scored[f"{t}_mentions"] > 0).sum()) for t in target_names},
+        "stance": skipped_reason or "predicted for sentences naming " + ", ".join(stance_targets),
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return summary
+
+
+def _chunks(frame: pd.DataFrame, size: int):
+    for start in range(0, len(frame), size):
+        yield frame.iloc[start:start + size]
+
+
+def _run_local(sentences, target_names, model, chunk_size, progress):
+    from tqdm.auto import tqdm
+
+    parts = []
+    documents = tqdm(total=sentences["article_id"].nunique(), unit="doc", desc="documents", position=0, disable=not progress)
+    bar = tqdm(total=len(sentences), unit="sentence", desc="sentences", position=1, disable=not progress)
+    seen = set()
+    with documents, bar:
+        for chunk in _chunks(sentences, chunk_size):
+            parts.append(score_partition(chunk, target_names, model))
+            new = set(chunk["article_id"]) - seen
+            seen |= new
+            documents.update(len(new))
+            bar.update(len(chunk))
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in score_columns(target_names).items()})
+    return pd.concat(parts, ignore_index=True)
+
+
+def _run_dask(sentences, target_names, model, chunk_size, scheduler, progress):
+    import dask.dataframe as dd
+    from dask.distributed import Client, LocalCluster, progress as dask_progress
+
+    columns = ["article_id", "sentence_id", "voice", "date", "text"]
+    frame = sentences[columns].astype({"article_id": object, "sentence_id": object, "voice": object, "text": object})
+    npartitions = max(1, -(-len(frame) // chunk_size))
+    meta = pd.DataFrame({c: pd.Series(dtype=t) for c, t in score_columns(target_names).items()})
+    cluster = None
+    client = Client(scheduler) if scheduler else Client(cluster := LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None))
+    try:
+        ddf = dd.from_pandas(frame, npartitions=npartitions, sort=False)
+        model_future = client.scatter(model, broadcast=True) if model is not None else None
+        scored = ddf.map_partitions(score_partition, list(target_names), model_future, meta=meta)
+        persisted = client.persist(scored)
+        if progress:
+            dask_progress(persisted)
+        result = persisted.compute()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    return result.reset_index(drop=True)

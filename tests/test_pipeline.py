@@ -1,0 +1,69 @@
+"""The command line and the pipeline: outputs, bad input, and the Dask engine equal to the local one."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from presslens import cli, pipeline, sentiment
+
+
+def test_help_reads_well(capsys):
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--help"])
+    assert done.value.code == 0
+    text = capsys.readouterr().out
+    assert "analyze" in text and "NATO and Russia" in text
+    with pytest.raises(SystemExit):
+        cli.main(["analyze", "--help"])
+    text = capsys.readouterr().out
+    for phrase in ("--engine {local,dask}", "--scheduler ADDRESS", "sentences.parquet", "rejected.parquet", "examples:"):
+        assert phrase in text, phrase
+
+
+def test_analyze_the_sample_writes_every_table(tmp_path, capsys):
+    assert cli.main(["analyze", "--out", str(tmp_path), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "articles kept: 1; sentences: 28" in printed
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["inputs"] == ["sample"] and summary["bad_inputs"] == 0
+    sentences = pd.read_parquet(tmp_path / "sentences.parquet")
+    assert len(sentences) == 28 and summary["targets"] == {"NATO": 7, "Russia": 22}
+    assert np.array_equal(sentences["compound"].to_numpy(), sentiment.polarity(sentences["text"].tolist()))
+    named = sentences["NATO_mentions"] > 0
+    assert sentences.loc[named, "NATO_stance"].isin(["FAVOR", "AGAINST", "NONE"]).all()
+    assert sentences.loc[~named, "NATO_stance"].isna().all() and sentences.loc[~named, "NATO_toward"].isna().all()
+    aggregates = pd.read_parquet(tmp_path / "aggregates.parquet")
+    assert aggregates["sentences"].sum() == 28 and aggregates["NATO_sentences"].sum() == 7
+    assert len(pd.read_parquet(tmp_path / "articles.parquet")) == 1
+
+
+def test_bad_inputs_are_reported_not_fatal(tmp_path, capsys):
+    table = tmp_path / "mine.csv"
+    table.write_text('headline,published,body\nA,2022-01-01,"NATO expansion threatens Russia."\nB,someday,"x"\n')
+    out = tmp_path / "out"
+    code = cli.main(["analyze", str(table), str(tmp_path / "missing.txt"), "--columns", "title=headline,date=published,text=body",
+                     "--date-format", "%Y-%m-%d", "--out", str(out), "--quiet"])
+    assert code == 0
+    rejected = pd.read_parquet(out / "rejected.parquet")
+    assert sorted(rejected["reason"]) == ["bad date 'someday'", "no such file or folder"]
+    assert rejected.loc[rejected["reason"].str.startswith("bad date"), "line"].tolist() == [3]
+    assert json.loads((out / "summary.json").read_text())["bad_inputs"] == 2
+    assert "bad inputs (see rejected.parquet): 2" in capsys.readouterr().out
+
+
+def test_an_unknown_target_is_a_clear_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as done:
+        cli.main(["analyze", "--targets", "NATO,Atlantis", "--out", str(tmp_path), "--quiet"])
+    assert done.value.code == 2 and "unknown targets ['Atlantis']" in capsys.readouterr().err
+
+
+def test_the_dask_engine_gives_the_local_engine_tables_row_for_row(tmp_path):
+    pytest.importorskip("dask.distributed")
+    local = pipeline.run([], tmp_path / "local", engine="local", chunk_size=7, progress=False)
+    dask = pipeline.run([], tmp_path / "dask", engine="dask", chunk_size=7, progress=False)
+    assert local["sentences"] == dask["sentences"] == 28
+    for name in ("sentences", "aggregates", "articles"):
+        a = pd.read_parquet(tmp_path / "local" / f"{name}.parquet")
+        b = pd.read_parquet(tmp_path / "dask" / f"{name}.parquet")
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
