@@ -236,7 +236,18 @@ def headless() -> bool:
 
 
 def _summary_html(summary: pd.DataFrame) -> str:
-    return summary.round(3).to_html(index=False, na_rep="", escape=True)
+    def number(value, whole=False):
+        return "" if pd.isna(value) else (f"{value:,.0f}" if whole else f"{value:.3f}")
+
+    shown = pd.DataFrame(
+        {
+            "measure": summary["measure"],
+            "value": [number(v, m == "sentences") for m, v in zip(summary["measure"], summary["value"])],
+            "low": [number(v) for v in summary["low"]],
+            "high": [number(v) for v in summary["high"]],
+        }
+    )
+    return shown.to_html(index=False, escape=True)
 
 
 def explorer(scored: pd.DataFrame, voices, *, term: str = "sanctions"):
