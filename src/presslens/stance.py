@@ -350,7 +350,12 @@ class _TargetModel:
     def fit(self, frame, labels):
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
+        from threadpoolctl import threadpool_limits
 
+        with threadpool_limits(limits=1):  # one BLAS thread: the same sums in the same order, every run
+            return self._fit(frame, labels, TfidfVectorizer, LogisticRegression)
+
+    def _fit(self, frame, labels, TfidfVectorizer, LogisticRegression):
         self.numeric_columns_ = _numeric_columns()
         self.vectorizer_ = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, token_pattern=r"(?u)\b\w[\w'-]*\b")
         self.context_vectorizer_ = TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True, min_df=2)
@@ -359,7 +364,10 @@ class _TargetModel:
         return self
 
     def predict_proba(self, frame) -> np.ndarray:
-        probabilities = self.classifier_.predict_proba(self._matrix(frame, False))
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1):
+            probabilities = self.classifier_.predict_proba(self._matrix(frame, False))
         order = [list(self.classifier_.classes_).index(label) for label in LABELS]
         return probabilities[:, order]
 
