@@ -78,15 +78,26 @@ RUN_DONE_JS = """(path) => {
     const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
     const numbered = prompts.filter(p => /\\[\\d+\\]/.test(p.textContent)).length;
     const running = prompts.filter(p => /\\[\\*\\]/.test(p.textContent)).length;
-    const errors = document.querySelectorAll(
-        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']").length;
+    const errors = panel ? panel.content.widgets.filter(c => c.model.type === 'code' &&
+        c.model.outputs.toJSON().some(o => o.output_type === 'error')).length : 0;
     if (prompts.length > 0 && numbered === prompts.length && idle) return 'done';
     // run-all stops at an error: the cells after it are never numbered
     if (errors > 0 && running === 0 && idle) return 'stopped at an error';
     return false;
 }""" % PANEL
 
+MODEL_ERRORS_JS = """(path) => {
+    %s
+    return panel.content.widgets.filter(c => c.model.type === 'code').flatMap((c, i) =>
+        c.model.outputs.toJSON().filter(o => o.output_type === 'error')
+            .map(o => `code cell ${i + 1}: ${o.ename}: ${o.evalue}`));
+}""" % PANEL
+
 IMAGES_LOADED_JS = """(sel) => [...document.querySelectorAll(sel)].every(i => i.complete && i.naturalWidth > 0)"""
+
+
+class RunNotFinished(Exception):
+    """Run all did not finish within the time allowed for one notebook."""
 
 
 def log(msg: str) -> None:
@@ -227,10 +238,15 @@ def check_images(page, scope: str, facts: dict, problems: list, checked: list) -
     checked.append(f"figures {shown} (expected {expected})")
 
 
-def check_errors(page, scope: str, problems: list, checked: list) -> None:
+def check_errors(page, scope: str, problems: list, checked: list, model_errors: list | None = None) -> None:
+    """Error outputs (JupyterLab 4 renders them with the stderr mime type: ``model_errors`` lists
+    them from the notebook model there), and stderr text with "Traceback" or "Error"."""
     errors = page.locator(f"{scope} [data-mime-type='application/vnd.jupyter.error']")
     for i in range(errors.count()):
         problems.append("error output: " + errors.nth(i).inner_text()[-600:].strip())
+    for error in model_errors or []:
+        problems.append("error output: " + error)
+    n_errors = max(errors.count(), len(model_errors or []))
     stderr = page.locator(f"{scope} [data-mime-type='application/vnd.jupyter.stderr']")
     bad = 0
     for i in range(stderr.count()):
@@ -241,7 +257,7 @@ def check_errors(page, scope: str, problems: list, checked: list) -> None:
     voila_error = page.get_by_text("There was an error when executing cell")
     if voila_error.count():
         problems.append("Voila: " + voila_error.first.inner_text()[:300])
-    checked.append(f"error outputs {errors.count()}, stderr outputs {stderr.count()} ({bad} with Traceback/Error)")
+    checked.append(f"error outputs {n_errors}, stderr outputs {stderr.count()} ({bad} with Traceback/Error)")
 
 
 def check_explorer(page, scope: str, problems: list, checked: list, timeout_ms: int) -> None:
@@ -312,11 +328,17 @@ def check_in_lab(browser, base: str, token: str, name: str, facts: dict, out: Pa
         # Not awaited (page.evaluate has no timeout): the wait below decides when the run is over.
         page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
         t0 = time.time()
-        state = page.wait_for_function(RUN_DONE_JS, arg=name, timeout=timeout_s * 1000, polling=1000).json_value()
-        checked.append(f"kernel {kernel}: {facts['code_cells']} code cells run in {time.time() - t0:.0f} s ({state})")
+        try:
+            state = page.wait_for_function(RUN_DONE_JS, arg=name, timeout=timeout_s * 1000, polling=1000).json_value()
+        except Exception:
+            prompts = page.eval_on_selector_all(".jp-Notebook .jp-CodeCell .jp-InputPrompt",
+                                                "els => els.map(e => e.textContent.trim()).join(' ')")
+            raise RunNotFinished(f"run all not finished after {timeout_s:.0f} s (prompts: {prompts})") from None
+        checked.append(f"kernel {kernel}: run all ({facts['code_cells']} code cells): {state} in {time.time() - t0:.0f} s")
         if state != "done":
             problems.append(f"run-all {state}")
-        check_errors(page, ".jp-Notebook", problems, checked)
+        model_errors = page.evaluate(MODEL_ERRORS_JS, name)
+        check_errors(page, ".jp-Notebook", problems, checked, model_errors)
         check_images(page, ".jp-Notebook", facts, problems, checked)
         if facts["explorer"]:
             check_explorer(page, ".jp-Notebook", problems, checked, timeout_ms=60_000)
@@ -324,6 +346,8 @@ def check_in_lab(browser, base: str, token: str, name: str, facts: dict, out: Pa
             first = page.locator(".jp-Notebook .jp-OutputArea-output[data-mime-type^='image/']").first
             if first.count():  # the screenshot shows the first figure
                 first.evaluate("el => el.scrollIntoView({block: 'start'})")
+    except RunNotFinished as error:
+        problems.append(str(error))
     except Exception as error:
         problems.append(f"{type(error).__name__}: {str(error).splitlines()[0][:300]}")
     finally:
@@ -389,6 +413,8 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=600, help="seconds allowed to run one notebook")
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every notebooks/*.ipynb, sorted")
     args = parser.parse_args(argv)
+    # SIGTERM (a CI timeout, `timeout`) unwinds like Ctrl+C, so the finally blocks stop the servers.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
     from playwright.sync_api import sync_playwright
 
