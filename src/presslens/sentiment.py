@@ -2,9 +2,11 @@
 
 VADER (Hutto & Gilbert 2014, "VADER: A Parsimonious Rule-based Model for Sentiment Analysis of
 Social Media Text", ICWSM) scores a text from a lexicon of word valences with rules for negation,
-intensifiers, "but" and capitals; its ``compound`` is the normalised sum in [-1, 1]. The scoring
-code is nltk's ``SentimentIntensityAnalyzer``; the lexicon is the file that the vaderSentiment
-wheel ships (no ``nltk.download``), pinned by its SHA-256.
+intensifiers, "but" and capitals; its ``compound`` is the normalised sum in [-1, 1]. The rules are
+nltk's ``SentimentIntensityAnalyzer``'s, run by :class:`presslens.vader.Scorer`, which gives nltk's
+compound to the last digit about ten times faster (tested on every study and NewsMTSC sentence);
+the lexicon is the file that the vaderSentiment wheel ships (no ``nltk.download``), pinned by its
+SHA-256.
 
 Warning: a lexicon knows words, not events. Reports of war are full of "killed", "attack" and
 "war", so nearly every war sentence reads negative whoever is blamed; and phrases VADER lacks
@@ -95,6 +97,14 @@ def analyzer(patch: str | None = None):
     return sia
 
 
+@lru_cache(maxsize=8)
+def scorer(patch: str | None = None):
+    """Return the fast exact VADER scorer (:class:`presslens.vader.Scorer`) on :func:`analyzer`'s lexicon."""
+    from presslens.vader import Scorer
+
+    return Scorer(analyzer(patch).lexicon)
+
+
 def check_texts(texts) -> list[str]:
     """Return ``texts`` as a list, or raise a ValueError naming the first that is not a string."""
     if isinstance(texts, str):
@@ -112,8 +122,7 @@ def polarity(texts, *, patch: str | None = None) -> np.ndarray:
     >>> polarity(["NATO is a great partner.", "Russia attacked Ukraine."]).round(4).tolist()
     [0.6249, -0.4588]
     """
-    sia = analyzer(patch)
-    return np.array([sia.polarity_scores(t)["compound"] for t in check_texts(texts)], dtype=float)
+    return np.array(scorer(patch).compounds(check_texts(texts)), dtype=float)
 
 
 def window(text: str, start: int, end: int) -> str:
@@ -139,12 +148,12 @@ def window(text: str, start: int, end: int) -> str:
 
 def toward_spans(texts, spans, *, patch: str | None = None) -> np.ndarray:
     """Return the mean window score over each text's ``(start, end)`` spans; NaN where none."""
-    sia = analyzer(patch)
+    compound = scorer(patch).compound
     out = np.full(len(texts), np.nan)
     for i, (text, text_spans) in enumerate(zip(texts, spans)):
         windows = sorted({window(text, s, e) for s, e in text_spans})
         if windows:
-            out[i] = np.mean([sia.polarity_scores(w)["compound"] for w in windows])
+            out[i] = np.mean([compound(w) for w in windows])
     return out
 
 
