@@ -88,3 +88,22 @@ def test_tag_sentences_flags_and_keys_by_sentence_id():
 
 def test_default_lexicon_has_the_six_targets():
     assert set(targets.read_lexicon()["target"]) == {"NATO", "Russia", "Ukraine", "United States", "China", "EU"}
+
+
+def test_the_quick_test_skips_no_mention_on_the_study_corpus(study):
+    # mentions() scans only texts whose lowercase form holds an alias's longest word; the full scan
+    # of every text must find nothing more.
+    texts = study.sentences["text"].tolist()
+    lexicon = targets.read_lexicon()
+    pattern, labels, _ = targets._compiled(targets._key(lexicon, None))
+    full = [(i, *labels[m.lastindex - 1], m.start(), m.end()) for i, t in enumerate(texts) for m in pattern.finditer(t)]
+    assert [tuple(r) for r in targets.mentions(texts).itertuples(index=False)] == full
+
+
+def test_characters_that_case_folding_maps_to_ascii_are_still_found(tmp_path):
+    # Case-insensitive matching takes the long s for "s"; lower() does not, so the quick test must
+    # let such a text through.
+    path = tmp_path / "mine.csv"
+    path.write_text("target,alias,case_sensitive,not_followed_by\nTest,Kiss,no,\n")
+    table = targets.mentions(["they said ki\u017fs", "they said kiss", "nothing here"], lexicon=targets.read_lexicon(path))
+    assert table["text_index"].tolist() == [0, 1]

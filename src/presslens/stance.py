@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 import pandas as pd
@@ -170,6 +171,17 @@ _CUE_PATTERNS = {name: re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECA
 _FIRST_PERSON = re.compile(r"\b(?:we|us|our|ours)\b", re.IGNORECASE)
 
 
+# The same patterns without IGNORECASE, for lowercased text: several times faster (sre's quick
+# first-letter check skips most alternatives only for case-sensitive literals). Lowercasing keeps
+# every offset and every case-insensitive match except for four characters that IGNORECASE folds
+# onto ASCII letters (dotted and dotless i, long s, the Kelvin sign); a text with any of them is
+# matched with the IGNORECASE patterns. A test checks both give the same counts on the corpus.
+_CUE_PATTERNS_LOWER = {name: re.compile(pattern.pattern) for name, pattern in _CUE_PATTERNS.items()}
+_NEGATION_LOWER = re.compile(_NEGATION.pattern)
+_FIRST_PERSON_LOWER = re.compile(_FIRST_PERSON.pattern)
+_CASE_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
 def _spans(texts, target):
     found = targets_module.mentions(texts, target)
     spans = [[] for _ in texts]
@@ -187,6 +199,120 @@ def _negated(text, start):
     return bool(_NEGATION.search(before))
 
 
+def _alternatives(body: str) -> list[str]:
+    """Split a regular expression at its top-level ``|``."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(body):
+        if body[i] == "\\":
+            i += 2
+            continue
+        if body[i] in "([":
+            depth += 1
+        elif body[i] in ")]":
+            depth -= 1
+        elif body[i] == "|" and depth == 0:
+            parts.append(body[start:i])
+            start = i + 1
+        i += 1
+    return parts + [body[start:]]
+
+
+def _first_words(body: str) -> re.Pattern:
+    """Return a pattern for the first word of each alternative of a cue pattern.
+
+    A cue can only match where a maximal run of word characters and hyphens starts (the
+    look-behind) and that whole run is the first word of one of its alternatives: words match
+    only word characters and hyphens, and a multi-word alternative goes on after a space.
+    """
+    words = []
+    for alternative in _alternatives(body):
+        word = alternative.split(" ")[0]
+        if not re.fullmatch(r"(?:[a-z\-\[\]()?:|*]|\\w)+", word):
+            raise ValueError(f"cue alternative {alternative!r}: its first word must match only letters and hyphens")
+        words.append(word)
+    return re.compile("(?:" + "|".join(words) + ")")
+
+
+_RUN_SPLIT = re.compile(r"([\w-]+)")
+_CUE_FIRST_WORDS = [_first_words(body) for body in CUES.values()]
+_CUE_RUN_MEMO: dict[str, int] = {}
+
+
+def _cue_mask(run: str) -> int:
+    """Bit k set: ``run`` can start a match of the k-th cue pattern (memoised)."""
+    if len(_CUE_RUN_MEMO) > 200_000:
+        _CUE_RUN_MEMO.clear()
+    mask = sum(1 << k for k, pattern in enumerate(_CUE_FIRST_WORDS) if pattern.fullmatch(run))
+    _CUE_RUN_MEMO[run] = mask
+    return mask
+
+
+def _count_cues(body: str, scope: str, row: dict) -> None:
+    """Add the plain and negated counts of each cue in ``body`` to ``row``.
+
+    The counts are those of ``finditer`` with each cue pattern; the patterns are tried only where
+    a word that can start a cue starts (see :func:`_first_words`), left to right, each pattern
+    going on after the end of its last match, which gives the same matches.
+    """
+    if _CASE_FOLDS.search(body):  # rare: the plain definition, IGNORECASE, every position
+        for name, pattern in _CUE_PATTERNS.items():
+            plain = negated = 0
+            for match in pattern.finditer(body):
+                if _NEGATION.search(body[max(0, match.start() - 30):match.start()]):
+                    negated += 1
+                else:
+                    plain += 1
+            row[f"{scope}_{name}"], row[f"{scope}_neg_{name}"] = plain, negated
+        return
+    patterns, negation, body = _CUE_PATTERNS_LOWER, _NEGATION_LOWER, body.lower()
+    parts = _RUN_SPLIT.split(body)  # text between runs, run, text between runs, run, ...
+    words = parts[1::2]
+    try:
+        masks = list(map(_CUE_RUN_MEMO.__getitem__, words))
+    except KeyError:
+        masks = [_cue_mask(w) if _CUE_RUN_MEMO.get(w) is None else _CUE_RUN_MEMO[w] for w in words]
+    counts = [0] * (2 * len(patterns))
+    if any(masks):
+        offsets = list(accumulate(map(len, parts)))  # run i starts at offsets[2 * i]
+        compiled = list(patterns.values())
+        ends = [0] * len(compiled)
+        for i, mask in enumerate(masks):
+            if not mask:
+                continue
+            start = offsets[2 * i]
+            for k, pattern in enumerate(compiled):
+                if mask >> k & 1 and start >= ends[k]:
+                    match = pattern.match(body, start)
+                    if match is not None:
+                        ends[k] = match.end()
+                        counts[2 * k + bool(negation.search(body[max(0, start - 30):start]))] += 1
+    for k, name in enumerate(patterns):
+        row[f"{scope}_{name}"] = counts[2 * k]
+        row[f"{scope}_neg_{name}"] = counts[2 * k + 1]
+
+
+def _first_person(text: str) -> int:
+    if _CASE_FOLDS.search(text):
+        return len(_FIRST_PERSON.findall(text))
+    return len(_FIRST_PERSON_LOWER.findall(text.lower()))
+
+
+def _cue_table(texts, spans, windows) -> pd.DataFrame:
+    rows = []
+    for text, text_spans, text_windows in zip(texts, spans, windows):
+        row = {"mentions": len(text_spans), "first_person": _first_person(text)}
+        body = " | ".join(text_windows) if text_spans else ""
+        _count_cues(body, "win", row)
+        _count_cues(text, "all", row)
+        rows.append({key: row[key] for key in _CUE_COLUMNS})
+    return pd.DataFrame(rows, columns=_CUE_COLUMNS)
+
+
+_CUE_COLUMNS = ["mentions", "first_person"] + [
+    f"{scope}_{kind}{name}" for name in CUES for scope in ("win", "all") for kind in ("", "neg_")
+]
+
+
 def cue_counts(texts, target) -> pd.DataFrame:
     """Return the cue counts per text: in the clause around the target (``win_*``) and in the sentence.
 
@@ -198,22 +324,7 @@ def cue_counts(texts, target) -> pd.DataFrame:
     target = canonical_target(target)
     texts = sentiment.check_texts(texts)
     spans = _spans(texts, target)
-    rows = []
-    for text, text_spans in zip(texts, spans):
-        row = {"mentions": len(text_spans), "first_person": len(_FIRST_PERSON.findall(text))}
-        windows = " | ".join(_windows(text, text_spans)) if text_spans else ""
-        for name, pattern in _CUE_PATTERNS.items():
-            for scope, body in (("win", windows), ("all", text)):
-                plain = negated = 0
-                for match in pattern.finditer(body):
-                    if _negated(body, match.start()):
-                        negated += 1
-                    else:
-                        plain += 1
-                row[f"{scope}_{name}"] = plain
-                row[f"{scope}_neg_{name}"] = negated
-        rows.append(row)
-    return pd.DataFrame(rows)
+    return _cue_table(texts, spans, [_windows(t, s) for t, s in zip(texts, spans)])
 
 
 def rule_predict(texts, target) -> list[str]:
@@ -255,34 +366,53 @@ def rule_predict(texts, target) -> list[str]:
 TARGET_TOKEN, OTHER_TOKEN = "xxtarget", "xxother"
 
 
-def mark_target(texts, target) -> list[str]:
+def mark_target(texts, target, *, found=None) -> list[str]:
     """Return the texts with each mention of the target replaced by a marker, the other target's by another.
+
+    ``found`` is the :func:`presslens.targets.mentions` table of ``texts`` for both targets, if
+    already at hand.
 
     >>> mark_target(["Putin said NATO's expansion threatens Russia."], "NATO")
     ['xxother said xxtarget expansion threatens xxother.']
     """
     target = canonical_target(target)
     texts = sentiment.check_texts(texts)
-    found = targets_module.mentions(texts, list(TARGETS))
+    if found is None:
+        found = targets_module.mentions(texts, list(TARGETS))
     out = list(texts)
-    for i, block in found.sort_values("start", ascending=False).groupby("text_index", sort=False):
-        text = out[i]
-        for name, start, end in zip(block["target"], block["start"], block["end"]):
-            text = text[:start] + (TARGET_TOKEN if name == target else OTHER_TOKEN) + text[end:]
-        out[i] = text
+    # From the last mention back, so that earlier offsets stay valid.
+    for i, start, end, name in sorted(
+        zip(found["text_index"].tolist(), found["start"].tolist(), found["end"].tolist(), found["target"].tolist()),
+        key=lambda row: (row[0], -row[1]),
+    ):
+        if name in TARGETS:
+            out[i] = out[i][:start] + (TARGET_TOKEN if name == target else OTHER_TOKEN) + out[i][end:]
     return out
 
 
-def features(texts, target) -> pd.DataFrame:
-    """Return the model's input table: the marked text and the numeric features, per text."""
+def features(texts, target, *, found=None, compound=None) -> pd.DataFrame:
+    """Return the model's input table: the marked text and the numeric features, per text.
+
+    ``found`` (the :func:`presslens.targets.mentions` table of ``texts`` for NATO and Russia) and
+    ``compound`` (:func:`presslens.sentiment.polarity` of ``texts``) may be passed by a caller
+    that has them already, as the pipeline does; they are not recomputed then.
+    """
     target = canonical_target(target)
     texts = sentiment.check_texts(texts)
-    counts = cue_counts(texts, target)
+    if found is None:
+        found = targets_module.mentions(texts, list(TARGETS))
+    spans = [[] for _ in texts]
+    mine = found[found["target"] == target]
+    for i, start, end in zip(mine["text_index"].tolist(), mine["start"].tolist(), mine["end"].tolist()):
+        spans[i].append((start, end))
+    windows = [_windows(t, s) for t, s in zip(texts, spans)]
+    counts = _cue_table(texts, spans, windows)
     numeric = counts.add_prefix(f"{target}:")  # the same cue may mean different things per target
     numeric = pd.concat([numeric, counts.add_prefix("any:")], axis=1)
-    numeric[f"{target}:vader_window"] = np.nan_to_num(sentiment.toward(texts, target))
-    numeric[f"{target}:vader_sentence"] = sentiment.polarity(texts)
-    marked = mark_target(texts, target)
+    score = sentiment.scorer().compound
+    numeric[f"{target}:vader_window"] = [float(np.mean([score(w) for w in ws])) if ws else 0.0 for ws in windows]
+    numeric[f"{target}:vader_sentence"] = sentiment.polarity(texts) if compound is None else np.asarray(compound, dtype=float)
+    marked = mark_target(texts, target, found=found)
     text_columns = pd.DataFrame(
         {
             "target": target,

@@ -21,6 +21,7 @@ from presslens import paths
 LEXICON_FILE = paths.DATA_DIR / "targets.csv"
 DEFAULT_TARGETS = ("NATO", "Russia")
 MENTION_COLUMNS = ["text_index", "target", "alias", "start", "end"]
+_CASE_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")  # İ ı ſ K: IGNORECASE folds them onto ASCII
 _POSSESSIVE = r"(?:['\u2019]s|(?<=s)['\u2019]|s)?"
 
 
@@ -52,7 +53,7 @@ def _alias_pattern(alias: str, case_sensitive: bool, not_followed_by: str) -> st
 
 
 @lru_cache(maxsize=32)
-def _compiled(lexicon_key: tuple) -> tuple[re.Pattern, list[tuple[str, str]]]:
+def _compiled(lexicon_key: tuple) -> tuple[re.Pattern, list[tuple[str, str]], re.Pattern]:
     rows = sorted(lexicon_key, key=lambda r: -len(r[1]))
     groups, labels = [], []
     for target, alias, case_sensitive, not_followed_by in rows:
@@ -62,7 +63,13 @@ def _compiled(lexicon_key: tuple) -> tuple[re.Pattern, list[tuple[str, str]]]:
     # the start of a word that could begin an alias, which makes tagging several times faster.
     initials = sorted({a[0].lower() for _, a, _, _ in rows} | {a[0].upper() for _, a, _, _ in rows})
     first = "(?=[" + "".join(re.escape(c) for c in initials) + "])"
-    return re.compile(rf"(?<![\w.]){first}(?:" + "|".join(groups) + ")"), labels
+    # A text can hold a mention only if its lowercase form holds the longest word of some alias
+    # (a quick test that skips most sentences), unless it has one of the four characters that
+    # case-insensitive matching folds onto ASCII letters where lower() does not.
+    anchors = sorted({max(re.findall(r"\w+", a) or [a], key=len).lower() for _, a, _, _ in rows})
+    anchor = re.compile("|".join(re.escape(a) for a in sorted(anchors, key=len, reverse=True)))
+    pattern = re.compile(rf"(?<![\w.]){first}(?:" + "|".join(groups) + ")")
+    return pattern, labels, anchor
 
 
 def _key(lexicon: pd.DataFrame, targets) -> tuple:
@@ -97,11 +104,13 @@ def mentions(texts, targets=None, *, lexicon=None) -> pd.DataFrame:
     [[0, 'Russia', 'Russia', 0, 8], [0, 'NATO', 'NATO', 18, 22], [1, 'Russia', 'Moscow', 0, 7]]
     """
     lexicon = read_lexicon() if lexicon is None else (lexicon if isinstance(lexicon, pd.DataFrame) else read_lexicon(lexicon))
-    pattern, labels = _compiled(_key(lexicon, _resolve(targets, lexicon)))
+    pattern, labels, anchor = _compiled(_key(lexicon, _resolve(targets, lexicon)))
     rows = []
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             raise ValueError(f"text {i} is {type(text).__name__}, not a string")
+        if anchor.search(text.lower()) is None and _CASE_FOLDS.search(text) is None:
+            continue
         for match in pattern.finditer(text):
             target, alias = labels[match.lastindex - 1]
             rows.append((i, target, alias, match.start(), match.end()))
