@@ -67,3 +67,56 @@ def test_the_dask_engine_gives_the_local_engine_tables_row_for_row(tmp_path):
         a = pd.read_parquet(tmp_path / "local" / f"{name}.parquet")
         b = pd.read_parquet(tmp_path / "dask" / f"{name}.parquet")
         pd.testing.assert_frame_equal(a, b, check_dtype=False)
+
+
+@pytest.fixture(scope="module")
+def scored_sample(study):
+    # Every sentence naming NATO and as many others, so that stance is exercised on both targets.
+    from presslens import targets
+
+    sentences = study.sentences
+    texts = sentences["text"].tolist()
+    nato = set(targets.mentions(texts, "NATO")["text_index"])
+    rows = sorted(nato) + list(range(0, len(texts), 40))
+    return sentences.iloc[sorted(set(rows))].reset_index(drop=True)
+
+
+def test_score_partition_gives_the_numbers_of_the_separate_functions(scored_sample):
+    from presslens import stance
+
+    model = stance.model()
+    texts = scored_sample["text"].tolist()
+    scored = pipeline.score_partition(scored_sample, ["NATO", "Russia", "China"], model)
+    assert np.array_equal(scored["compound"].to_numpy(), sentiment.polarity(texts))
+    for target in ("NATO", "Russia", "China"):
+        toward = sentiment.toward(texts, target)
+        assert np.array_equal(scored[f"{target}_toward"].to_numpy(), toward, equal_nan=True), target
+        named = np.flatnonzero(~np.isnan(toward))
+        assert (scored[f"{target}_mentions"].to_numpy() > 0).sum() == len(named) > 20
+        labels = scored[f"{target}_stance"]
+        if target == "China":  # no stance model for China: left empty
+            assert labels.isna().all()
+        else:
+            assert labels.iloc[named].tolist() == stance.predict([texts[i] for i in named], target, model=model)
+            assert labels.drop(index=named).isna().all()
+
+
+def test_worker_processes_give_the_rows_of_one_process(scored_sample):
+    from presslens import stance
+
+    model = stance.model()
+    one = pipeline.score_sentences(scored_sample, ["NATO", "Russia"], model, chunk_size=1_000, jobs=1)
+    two = pipeline.score_sentences(scored_sample, ["NATO", "Russia"], model, chunk_size=1_000, jobs=2)
+    assert len(scored_sample) > 2_000
+    pd.testing.assert_frame_equal(one, two)
+    with pytest.raises(ValueError, match="jobs must be 1 or more"):
+        pipeline.score_sentences(scored_sample, ["NATO"], model, jobs=0)
+
+
+def test_jobs_on_the_command_line(tmp_path, capsys):
+    assert cli.main(["analyze", "--out", str(tmp_path), "--quiet", "--jobs", "2", "--chunk-size", "10"]) == 0
+    assert "local engine, 2 process(es)" in capsys.readouterr().out
+    assert json.loads((tmp_path / "summary.json").read_text())["jobs"] == 2
+    with pytest.raises(SystemExit) as done:
+        cli.main(["analyze", "--out", str(tmp_path), "--quiet", "--jobs", "0"])
+    assert done.value.code == 2 and "jobs must be 1 or more" in capsys.readouterr().err

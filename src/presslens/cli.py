@@ -58,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("inputs", nargs="*", metavar="INPUT", help="files, folders or study source names (default: the embedded sample)")
     analyze.add_argument("--out", required=True, metavar="DIR", help="folder for the output tables (created if missing)")
     analyze.add_argument("--targets", default="NATO,Russia", metavar="T1,T2", help="targets from data/targets.csv (default: NATO,Russia); stance is predicted for NATO and Russia")
-    analyze.add_argument("--engine", choices=["local", "dask"], default="local", help="local: chunk by chunk in this process; dask: the same per-partition functions on a Dask cluster")
+    analyze.add_argument("--engine", choices=["local", "dask"], default="local", help="local: chunk by chunk on this machine; dask: the same per-partition functions on a Dask cluster")
+    analyze.add_argument("--jobs", type=int, default=None, metavar="N", help="local engine: processes to score chunks in (default: one per CPU core; 1: this process only)")
     analyze.add_argument("--scheduler", metavar="ADDRESS", help="address of a running dask.distributed scheduler (default with --engine dask: a local cluster of 2 workers)")
     analyze.add_argument("--chunk-size", type=int, default=20_000, metavar="N", help="sentences per chunk or partition (default: 20000)")
     analyze.add_argument("--columns", type=_mapping, default=None, metavar="NAME=COLUMN,...", help="for tables: which of your columns hold title, date, text, url, voice")
@@ -80,11 +81,12 @@ def main(argv=None) -> int:
     try:
         summary = pipeline.run(
             args.inputs, args.out, target_names=target_names, engine=args.engine, scheduler=args.scheduler,
-            chunk_size=args.chunk_size, progress=not args.quiet, table_options=table_options or None,
+            chunk_size=args.chunk_size, jobs=args.jobs, progress=not args.quiet, table_options=table_options or None,
         )
     except ValueError as error:
         parser.exit(2, f"presslens analyze: error: {error}\n")
-    print(f"read {', '.join(summary['inputs'])} with the {summary['engine']} engine in {summary['seconds']} s")
+    engine = summary["engine"] + (f" engine, {summary['jobs']} process(es)," if summary["jobs"] else " engine")
+    print(f"read {', '.join(summary['inputs'])} with the {engine} in {summary['seconds']} s")
     print(f"articles kept: {summary['articles']:,}; sentences: {summary['sentences']:,}; duplicates dropped: {summary['duplicates_dropped']:,}")
     print(f"bad inputs (see rejected.parquet): {summary['bad_inputs']:,}")
     for target, count in summary["targets"].items():

@@ -8,6 +8,7 @@ partition of a ``dask.dataframe`` through a ``distributed`` scheduler, so both g
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 
@@ -33,30 +34,49 @@ def score_columns(target_names) -> dict:
 def score_partition(sentences: pd.DataFrame, target_names, model=None) -> pd.DataFrame:
     """Score one chunk of the sentence table: VADER compound per sentence; per target the number
     of mentions, VADER on the target's clause and the predicted stance (empty where the sentence
-    does not name the target, or where ``model`` is None: stance skipped)."""
+    does not name the target, or where ``model`` is None: stance skipped).
+
+    The numbers are those of :func:`presslens.sentiment.polarity`, :func:`presslens.sentiment.toward`
+    and :func:`presslens.stance.predict` (a test checks this); the work is shared: targets are
+    found once for all, and stance features reuse the sentence's VADER score and target spans.
+    """
     texts = sentences["text"].astype(object).tolist()
+    target_names = list(target_names)
+    compound = np.array(sentiment.scorer().compounds(texts), dtype=float)
     out = pd.DataFrame(
         {
             "article_id": sentences["article_id"].astype(object).to_numpy(),
             "sentence_id": sentences["sentence_id"].astype(object).to_numpy(),
             "voice": sentences["voice"].astype(object).to_numpy(),
             "date": pd.to_datetime(sentences["date"]).astype("datetime64[ns]").to_numpy(),
-            "compound": sentiment.polarity(texts) if texts else np.array([], dtype=float),
+            "compound": compound,
         }
     )
-    found = targets.mentions(texts, list(target_names)) if texts else pd.DataFrame(columns=["text_index", "target", "start", "end"])
+    scan = list(dict.fromkeys(target_names + list(stance.TARGETS))) if model is not None else target_names
+    found = targets.mentions(texts, scan) if texts else pd.DataFrame(columns=targets.MENTION_COLUMNS)
+    index = found["text_index"].to_numpy(dtype=int)
     for target in target_names:
-        rows = found[found["target"] == target]
-        counts = np.bincount(rows["text_index"].to_numpy(dtype=int), minlength=len(texts)) if len(texts) else np.array([], dtype=int)
+        mine = found["target"].to_numpy() == target
+        counts = np.bincount(index[mine], minlength=len(texts)) if len(texts) else np.array([], dtype=int)
         out[f"{target}_mentions"] = counts.astype("int64")
-        spans = [[] for _ in texts]
-        for i, start, end in zip(rows["text_index"], rows["start"], rows["end"]):
-            spans[int(i)].append((int(start), int(end)))
-        out[f"{target}_toward"] = sentiment.toward_spans(texts, spans)
-        labels = np.full(len(texts), None, dtype=object)
         named = np.flatnonzero(counts > 0)
-        if model is not None and len(named):
-            labels[named] = stance.predict([texts[i] for i in named], target, model=model)
+        toward = np.full(len(texts), np.nan)
+        labels = np.full(len(texts), None, dtype=object)
+        if model is not None and target in stance.TARGETS and len(named):
+            position = np.full(len(texts), -1)
+            position[named] = np.arange(len(named))
+            rows = found[position[index] >= 0]
+            rows = rows.assign(text_index=position[rows["text_index"].to_numpy(dtype=int)])
+            frame = stance.features([texts[i] for i in named], target, found=rows, compound=compound[named])
+            toward[named] = frame[f"{target}:vader_window"].to_numpy()
+            labels[named] = model.predict(frame)
+        elif len(named):
+            spans = [[] for _ in named]
+            position = {int(i): k for k, i in enumerate(named)}
+            for i, start, end in zip(index[mine], found["start"].to_numpy()[mine], found["end"].to_numpy()[mine]):
+                spans[position[int(i)]].append((int(start), int(end)))
+            toward[named] = sentiment.toward_spans([texts[i] for i in named], spans)
+        out[f"{target}_toward"] = toward
         out[f"{target}_stance"] = labels
     return out
 
@@ -88,15 +108,22 @@ def trained_model_or_reason():
 
 
 def run(inputs, out, *, target_names=stance.TARGETS, engine: str = "local", scheduler: str | None = None,
-        chunk_size: int = CHUNK_SIZE, progress: bool = True, table_options: dict | None = None) -> dict:
+        chunk_size: int = CHUNK_SIZE, jobs: int | None = None, progress: bool = True,
+        table_options: dict | None = None) -> dict:
     """Run the pipeline on ``inputs`` (paths or study source names; none: the embedded sample) and
     write ``articles``, ``sentences``, ``aggregates`` (and ``rejected``) as Parquet into ``out``,
-    plus ``summary.json``. Returns the summary."""
+    plus ``summary.json``. Returns the summary.
+
+    The local engine scores the chunks in ``jobs`` processes (default: one per CPU core); the
+    rows are the same whatever the number of processes (tested).
+    """
     import presslens
     from presslens import io
 
     if engine not in ("local", "dask"):
         raise ValueError(f"engine must be 'local' or 'dask', not {engine!r}")
+    if jobs is not None and jobs < 1:
+        raise ValueError(f"jobs must be 1 or more, not {jobs}")
     unknown = [t for t in target_names if t not in stance.TARGETS and t not in set(targets.read_lexicon()["target"])]
     if unknown:
         raise ValueError(f"unknown targets {unknown}; the lexicon has {sorted(set(targets.read_lexicon()['target']))}")
@@ -111,7 +138,7 @@ def run(inputs, out, *, target_names=stance.TARGETS, engine: str = "local", sche
     model, skipped_reason = trained_model_or_reason() if stance_targets else (None, None)
 
     if engine == "local":
-        scored = _run_local(sentences, target_names, model, chunk_size, progress)
+        scored = _run_local(sentences, target_names, model, chunk_size, progress, jobs or default_jobs())
     else:
         scored = _run_dask(sentences, target_names, model, chunk_size, scheduler, progress)
     aggregates = aggregate(scored, target_names)
@@ -123,6 +150,7 @@ def run(inputs, out, *, target_names=stance.TARGETS, engine: str = "local", sche
     summary = {
         "inputs": [str(s) for s in sources],
         "engine": engine,
+        "jobs": (jobs or default_jobs()) if engine == "local" else None,
         "articles": int(len(articles)),
         "sentences": int(len(sentences)),
         "duplicates_dropped": int(len(corpus.duplicates)),
@@ -140,23 +168,77 @@ def _chunks(frame: pd.DataFrame, size: int):
         yield frame.iloc[start:start + size]
 
 
-def _run_local(sentences, target_names, model, chunk_size, progress):
-    from tqdm.auto import tqdm
+def default_jobs() -> int:
+    """The number of CPU cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
+
+_WORKER: dict = {}
+
+
+def _start_worker(target_names, model):
+    _WORKER.update(target_names=target_names, model=model)
+
+
+def _score_in_worker(chunk: pd.DataFrame) -> pd.DataFrame:
+    return score_partition(chunk, _WORKER["target_names"], _WORKER["model"])
+
+
+def score_sentences(sentences: pd.DataFrame, target_names, model=None, *, chunk_size: int = CHUNK_SIZE,
+                    jobs: int = 1, on_chunk=None) -> pd.DataFrame:
+    """Run :func:`score_partition` over the sentence table chunk by chunk, in this process
+    (``jobs=1``) or in ``jobs`` worker processes, and return the rows in the input's order.
+
+    Worker processes get the model once, when they start (forked where the platform allows, so
+    nothing is copied; otherwise pickled). ``on_chunk(chunk)`` is called as each chunk is done.
+    """
+    target_names = list(target_names)
+    if jobs < 1:
+        raise ValueError(f"jobs must be 1 or more, not {jobs}")
+    if jobs > 1:  # several chunks per process, so that the processes finish together
+        chunk_size = min(chunk_size, max(1_000, -(-len(sentences) // (4 * jobs))))
+    jobs = min(jobs, max(1, -(-len(sentences) // chunk_size)))
     parts = []
-    documents = tqdm(total=sentences["article_id"].nunique(), unit="doc", desc="documents", position=0, disable=not progress)
-    bar = tqdm(total=len(sentences), unit="sentence", desc="sentences", position=1, disable=not progress)
-    seen = set()
-    with documents, bar:
+    if jobs == 1:
         for chunk in _chunks(sentences, chunk_size):
             parts.append(score_partition(chunk, target_names, model))
-            new = set(chunk["article_id"]) - seen
-            seen |= new
-            documents.update(len(new))
-            bar.update(len(chunk))
+            if on_chunk:
+                on_chunk(chunk)
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        chunks = list(_chunks(sentences, chunk_size))
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
+                                 initializer=_start_worker, initargs=(target_names, model)) as pool:
+            for chunk, part in zip(chunks, pool.map(_score_in_worker, chunks)):
+                parts.append(part)
+                if on_chunk:
+                    on_chunk(chunk)
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in score_columns(target_names).items()})
     return pd.concat(parts, ignore_index=True)
+
+
+def _run_local(sentences, target_names, model, chunk_size, progress, jobs):
+    from tqdm.auto import tqdm
+
+    documents = tqdm(total=sentences["article_id"].nunique(), unit="doc", desc="documents", position=0, disable=not progress)
+    bar = tqdm(total=len(sentences), unit="sentence", desc="sentences", position=1, disable=not progress)
+    seen = set()
+
+    def done(chunk):
+        new = set(chunk["article_id"]) - seen
+        seen.update(new)
+        documents.update(len(new))
+        bar.update(len(chunk))
+
+    with documents, bar:
+        return score_sentences(sentences, target_names, model, chunk_size=chunk_size, jobs=jobs, on_chunk=done)
 
 
 def _run_dask(sentences, target_names, model, chunk_size, scheduler, progress):
