@@ -163,7 +163,7 @@ class Scorer:
     >>> from presslens import sentiment
     >>> scorer = Scorer(sentiment.analyzer().lexicon)
     >>> [scorer.compound(t) for t in ["NATO is a great partner.", "Russia attacked Ukraine.", "Not bad at all!!"]]
-    [0.6249, -0.4588, 0.5803]
+    [0.6249, -0.4588, 0.5321]
     """
 
     def __init__(self, lexicon: dict):
