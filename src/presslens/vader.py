@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import operator
 import string
+from itertools import compress
 
 from nltk.sentiment.vader import VaderConstants
 
@@ -47,8 +48,9 @@ _RULE_WORDS = frozenset({"never", "so", "this"})
 # the lexicon, whether the word is all capitals, whether it is plain (see _is_plain), whether it is
 # "but", and its lexicon valence if it is a simple lexicon word (not a booster, "kind", or the
 # first word of an idiom), else None.
-_SHORT = (None, None, False, False, True, False, None)  # a token of one character (dropped)
-_WORD_OF, _LOWER_OF, _IN_LEXICON, _UPPER_OF, _PLAIN_OF, _IS_BUT = (operator.itemgetter(k) for k in range(6))
+# The last field says whether nltk keeps the token (longer than one character).
+_SHORT = (None, None, False, False, True, False, None, False)  # a token of one character (dropped)
+_WORD_OF, _LOWER_OF, _IN_LEXICON, _UPPER_OF, _PLAIN_OF, _IS_BUT, _, _KEPT = (operator.itemgetter(k) for k in range(8))
 
 
 def _is_plain(word: str, lower: str) -> bool:
@@ -168,7 +170,7 @@ class Scorer:
 
     def __init__(self, lexicon: dict):
         self.lexicon = lexicon
-        self._memo: dict[str, tuple] = {}
+        self._memo = _Memo(self)
 
     def _learn(self, token: str):
         if len(self._memo) >= MEMO_SIZE:
@@ -181,27 +183,30 @@ class Scorer:
             in_lexicon = lower in self.lexicon
             simple = in_lexicon and lower not in BOOSTER and lower != "kind" and word not in SEQUENCE_STARTS
             info = (word, lower, in_lexicon, word.isupper(), _is_plain(word, lower), lower == "but",
-                    self.lexicon[lower] if simple else None)
+                    self.lexicon[lower] if simple else None, True)
         self._memo[token] = info
         return info
 
     def compound(self, text: str) -> float:
         """Return the compound score of one text (nltk's ``polarity_scores(text)["compound"]``)."""
-        tokens = text.split()
-        try:
-            infos = [info for info in map(self._memo.__getitem__, tokens) if info is not _SHORT]
-        except KeyError:  # a token seen for the first time
-            memo, learn = self._memo, self._learn
-            infos = [info for info in (memo.get(t) or learn(t) for t in tokens) if info is not _SHORT]
-        flags = list(map(_IN_LEXICON, infos))
-        if not any(flags):
+        infos = list(filter(_KEPT, map(self._memo.__getitem__, text.split())))
+        if not any(map(_IN_LEXICON, infos)):
             return 0.0  # every valence is 0: nltk's compound is 0/sqrt(15) = 0.0
+        return self._score(infos, text)
+
+    def compounds(self, texts) -> list[float]:
+        """Return :meth:`compound` for each text."""
+        compound = self.compound
+        return [compound(t) for t in texts]
+
+    def _score(self, infos: list, text: str) -> float:
+        """nltk's compound for the kept tokens of ``text`` (at least one in the lexicon)."""
         n = len(infos)
         capitals = sum(map(_UPPER_OF, infos))
         is_cap_diff = 0 < n - capitals < n
         first_valence = {}
         values = []
-        hits = [j for j, flag in enumerate(flags) if flag]
+        hits = list(compress(range(n), map(_IN_LEXICON, infos)))
         words = None
         for j in hits:
             info = infos[j]
@@ -271,7 +276,14 @@ class Scorer:
                     valence = _idioms_check(valence, words, i)
         return _least_check(valence, lowers, lexicon, i)
 
-    def compounds(self, texts) -> list[float]:
-        """Return :meth:`compound` for each text."""
-        compound = self.compound
-        return [compound(t) for t in texts]
+
+
+class _Memo(dict):
+    """Token -> what the scorer needs to know about it; a new token is worked out on first sight."""
+
+    def __init__(self, scorer: Scorer):
+        super().__init__()
+        self.scorer = scorer
+
+    def __missing__(self, token: str):
+        return self.scorer._learn(token)
