@@ -115,7 +115,7 @@ def test_worker_processes_give_the_rows_of_one_process(scored_sample):
 
 def test_jobs_on_the_command_line(tmp_path, capsys):
     assert cli.main(["analyze", "--out", str(tmp_path), "--quiet", "--jobs", "2", "--chunk-size", "10"]) == 0
-    assert "local engine, 2 process(es)" in capsys.readouterr().out
+    assert "with the local engine (2 processes) in" in capsys.readouterr().out
     assert json.loads((tmp_path / "summary.json").read_text())["jobs"] == 2
     with pytest.raises(SystemExit) as done:
         cli.main(["analyze", "--out", str(tmp_path), "--quiet", "--jobs", "0"])

@@ -85,7 +85,8 @@ def main(argv=None) -> int:
         )
     except ValueError as error:
         parser.exit(2, f"presslens analyze: error: {error}\n")
-    engine = summary["engine"] + (f" engine, {summary['jobs']} process(es)," if summary["jobs"] else " engine")
+    jobs = summary["jobs"]
+    engine = f"local engine ({jobs} process{'es' if jobs > 1 else ''})" if jobs else f"{summary['engine']} engine"
     print(f"read {', '.join(summary['inputs'])} with the {engine} in {summary['seconds']} s")
     print(f"articles kept: {summary['articles']:,}; sentences: {summary['sentences']:,}; duplicates dropped: {summary['duplicates_dropped']:,}")
     print(f"bad inputs (see rejected.parquet): {summary['bad_inputs']:,}")
