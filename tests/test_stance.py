@@ -213,3 +213,9 @@ def test_cue_counts_of_the_special_texts():
 def test_a_cue_whose_first_word_is_not_a_word_is_refused():
     with pytest.raises(ValueError, match="first word"):
         stance._first_words(r"attack\w*|\(sic\) war")
+
+
+def test_context_tokens_keep_a_dotted_capital_i_whole():
+    # "İ" lowercases to "i" plus a combining dot; the word must stay one word, as in the definition.
+    assert stance.context_tokens("\u0130stanbul xxtarget said", "NATO") == "nato_L1_i\u0307stanbul nato_R1_said"
+    assert stance.context_tokens("no mark here", "NATO") == ""

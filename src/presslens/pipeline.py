@@ -52,7 +52,8 @@ def score_partition(sentences: pd.DataFrame, target_names, model=None) -> pd.Dat
             "compound": compound,
         }
     )
-    scan = list(dict.fromkeys(target_names + list(stance.TARGETS))) if model is not None else target_names
+    with_stance = model is not None and any(t in stance.TARGETS for t in target_names)
+    scan = list(dict.fromkeys(target_names + list(stance.TARGETS))) if with_stance else target_names  # stance marks both
     found = targets.mentions(texts, scan) if texts else pd.DataFrame(columns=targets.MENTION_COLUMNS)
     index = found["text_index"].to_numpy(dtype=int)
     for target in target_names:

@@ -247,6 +247,11 @@ def _cue_mask(run: str) -> int:
     return mask
 
 
+def forget() -> None:
+    """Empty the memo of words that can start a cue (benchmarks use this to start cold)."""
+    _CUE_RUN_MEMO.clear()
+
+
 def _count_cues(body: str, scope: str, row: dict) -> None:
     """Add the plain and negated counts of each cue in ``body`` to ``row``.
 
@@ -410,7 +415,10 @@ def features(texts, target, *, found=None, compound=None) -> pd.DataFrame:
     numeric = counts.add_prefix(f"{target}:")  # the same cue may mean different things per target
     numeric = pd.concat([numeric, counts.add_prefix("any:")], axis=1)
     score = sentiment.scorer().compound
-    numeric[f"{target}:vader_window"] = [float(np.mean([score(w) for w in ws])) if ws else 0.0 for ws in windows]
+    # The mean over a text's windows, as sentiment.toward takes it (np.mean of one score is the score).
+    numeric[f"{target}:vader_window"] = [
+        score(ws[0]) if len(ws) == 1 else float(np.mean([score(w) for w in ws])) if ws else 0.0 for ws in windows
+    ]
     numeric[f"{target}:vader_sentence"] = sentiment.polarity(texts) if compound is None else np.asarray(compound, dtype=float)
     marked = mark_target(texts, target, found=found)
     text_columns = pd.DataFrame(
@@ -434,11 +442,13 @@ def context_tokens(marked: str, target: str) -> str:
     >>> context_tokens("sanctions against xxtarget troops shelled it", "Russia")
     'russia_L2_sanctions russia_L1_against russia_R1_troops russia_R2_shelled russia_R3_it'
     """
-    words = [w.lower() for w in _CONTEXT_WORD.findall(marked)]
+    if "\u0130" in marked:  # İ lowercases to two characters, the second not a word character
+        words = [w.lower() for w in _CONTEXT_WORD.findall(marked)]
+    else:  # the same words, found in one pass over the lowercased text
+        words = _CONTEXT_WORD.findall(marked.lower())
     out = []
-    for i, word in enumerate(words):
-        if word != TARGET_TOKEN:
-            continue
+    marks = [i for i, word in enumerate(words) if word == TARGET_TOKEN] if TARGET_TOKEN in words else []
+    for i in marks:
         for k in range(CONTEXT_WORDS, 0, -1):
             if i - k >= 0:
                 out.append(f"{target.lower()}_L{k}_{words[i - k]}")
