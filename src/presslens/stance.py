@@ -414,12 +414,18 @@ def features(texts, target, *, found=None, compound=None) -> pd.DataFrame:
     counts = _cue_table(texts, spans, windows)
     numeric = counts.add_prefix(f"{target}:")  # the same cue may mean different things per target
     numeric = pd.concat([numeric, counts.add_prefix("any:")], axis=1)
+    compound = sentiment.polarity(texts) if compound is None else np.asarray(compound, dtype=float)
     score = sentiment.scorer().compound
+
+    def window_score(i, window):  # a clause that is the whole sentence has the sentence's score
+        return float(compound[i]) if window == texts[i] else score(window)
+
     # The mean over a text's windows, as sentiment.toward takes it (np.mean of one score is the score).
     numeric[f"{target}:vader_window"] = [
-        score(ws[0]) if len(ws) == 1 else float(np.mean([score(w) for w in ws])) if ws else 0.0 for ws in windows
+        window_score(i, ws[0]) if len(ws) == 1 else float(np.mean([window_score(i, w) for w in ws])) if ws else 0.0
+        for i, ws in enumerate(windows)
     ]
-    numeric[f"{target}:vader_sentence"] = sentiment.polarity(texts) if compound is None else np.asarray(compound, dtype=float)
+    numeric[f"{target}:vader_sentence"] = compound
     marked = mark_target(texts, target, found=found)
     text_columns = pd.DataFrame(
         {
