@@ -117,6 +117,8 @@ def test_jobs_on_the_command_line(tmp_path, capsys):
     assert cli.main(["analyze", "--out", str(tmp_path), "--quiet", "--jobs", "2", "--chunk-size", "10"]) == 0
     assert "with the local engine (2 processes) in" in capsys.readouterr().out
     assert json.loads((tmp_path / "summary.json").read_text())["jobs"] == 2
+    assert cli.main(["analyze", "--out", str(tmp_path), "--quiet", "--jobs", "2"]) == 0  # 28 sentences: one chunk
+    assert "with the local engine (1 process) in" in capsys.readouterr().out
     with pytest.raises(SystemExit) as done:
         cli.main(["analyze", "--out", str(tmp_path), "--quiet", "--jobs", "0"])
     assert done.value.code == 2 and "jobs must be 1 or more" in capsys.readouterr().err

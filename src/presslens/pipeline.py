@@ -152,7 +152,7 @@ def run(inputs, out, *, target_names=stance.TARGETS, engine: str = "local", sche
     summary = {
         "inputs": [str(s) for s in sources],
         "engine": engine,
-        "jobs": (jobs or default_jobs()) if engine == "local" else None,
+        "jobs": plan(len(sentences), chunk_size, jobs or default_jobs())[1] if engine == "local" else None,
         "articles": int(len(articles)),
         "sentences": int(len(sentences)),
         "duplicates_dropped": int(len(corpus.duplicates)),
@@ -178,6 +178,15 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def plan(n_sentences: int, chunk_size: int, jobs: int) -> tuple[int, int]:
+    """Return the chunk size and the number of processes that :func:`score_sentences` uses."""
+    if jobs < 1:
+        raise ValueError(f"jobs must be 1 or more, not {jobs}")
+    if jobs > 1:  # several chunks per process, so that the processes finish together
+        chunk_size = min(chunk_size, max(1_000, -(-n_sentences // (4 * jobs))))
+    return chunk_size, min(jobs, max(1, -(-n_sentences // chunk_size)))
+
+
 _WORKER: dict = {}
 
 
@@ -198,11 +207,7 @@ def score_sentences(sentences: pd.DataFrame, target_names, model=None, *, chunk_
     nothing is copied; otherwise pickled). ``on_chunk(chunk)`` is called as each chunk is done.
     """
     target_names = list(target_names)
-    if jobs < 1:
-        raise ValueError(f"jobs must be 1 or more, not {jobs}")
-    if jobs > 1:  # several chunks per process, so that the processes finish together
-        chunk_size = min(chunk_size, max(1_000, -(-len(sentences) // (4 * jobs))))
-    jobs = min(jobs, max(1, -(-len(sentences) // chunk_size)))
+    chunk_size, jobs = plan(len(sentences), chunk_size, jobs)
     parts = []
     if jobs == 1:
         for chunk in _chunks(sentences, chunk_size):
