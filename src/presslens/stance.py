@@ -179,7 +179,7 @@ _FIRST_PERSON = re.compile(r"\b(?:we|us|our|ours)\b", re.IGNORECASE)
 _CUE_PATTERNS_LOWER = {name: re.compile(pattern.pattern) for name, pattern in _CUE_PATTERNS.items()}
 _NEGATION_LOWER = re.compile(_NEGATION.pattern)
 _FIRST_PERSON_LOWER = re.compile(_FIRST_PERSON.pattern)
-_CASE_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")
+_CASE_FOLDS = targets_module.CASE_FOLDS
 
 
 def _spans(texts, target):

@@ -21,7 +21,7 @@ from presslens import paths
 LEXICON_FILE = paths.DATA_DIR / "targets.csv"
 DEFAULT_TARGETS = ("NATO", "Russia")
 MENTION_COLUMNS = ["text_index", "target", "alias", "start", "end"]
-_CASE_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")  # İ ı ſ K: IGNORECASE folds them onto ASCII
+CASE_FOLDS = re.compile("[\u0130\u0131\u017f\u212a]")  # İ ı ſ K: IGNORECASE folds them onto ASCII
 _POSSESSIVE = r"(?:['\u2019]s|(?<=s)['\u2019]|s)?"
 
 
@@ -109,7 +109,7 @@ def mentions(texts, targets=None, *, lexicon=None) -> pd.DataFrame:
     for i, text in enumerate(texts):
         if not isinstance(text, str):
             raise ValueError(f"text {i} is {type(text).__name__}, not a string")
-        if anchor.search(text.lower()) is None and _CASE_FOLDS.search(text) is None:
+        if anchor.search(text.lower()) is None and CASE_FOLDS.search(text) is None:
             continue
         for match in pattern.finditer(text):
             target, alias = labels[match.lastindex - 1]
