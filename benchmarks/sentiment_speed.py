@@ -9,25 +9,19 @@ Run: ``PRESSLENS_DATA=../shared/data .venv/bin/python benchmarks/sentiment_speed
 from __future__ import annotations
 
 import os
-import time
 
 import numpy as np
 
 import presslens
 from presslens import io, sentiment, targets
-
-
-def timed(fn):
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
+from timing import timed  # benchmarks/timing.py (this folder is on sys.path when a script runs)
 
 
 def main():
     sentences = presslens.load([*io.STUDY_SOURCES, "sample"]).sentences["text"].tolist()
     n = len(sentences)
     plain = sentiment.nltk_reference()
-    sentiment.analyzer()  # built once, as any session does
+    sentiment.scorer()  # built once, as any session does
 
     base_s, base = timed(lambda: np.array([plain.polarity_scores(t)["compound"] for t in sentences]))
     tag_s, found = timed(lambda: targets.mentions(sentences))

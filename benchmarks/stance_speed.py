@@ -10,16 +10,10 @@ Run: ``PRESSLENS_DATA=../shared/data .venv/bin/python benchmarks/stance_speed.py
 from __future__ import annotations
 
 import os
-import time
 
 import presslens
 from presslens import sentiment, stance, targets
-
-
-def timed(fn):
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
+from timing import timed  # benchmarks/timing.py (this folder is on sys.path when a script runs)
 
 
 def main():

@@ -31,14 +31,9 @@ import pandas as pd
 
 import presslens
 from presslens import io, pipeline, sentiment, stance
+from timing import timed  # benchmarks/timing.py (this folder is on sys.path when a script runs)
 
 TARGETS = ("NATO", "Russia")
-
-
-def timed(fn):
-    start = time.perf_counter()
-    result = fn()
-    return time.perf_counter() - start, result
 
 
 def cold():
