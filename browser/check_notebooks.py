@@ -279,28 +279,35 @@ def check_explorer(page, scope: str, problems: list, checked: list, timeout_ms: 
         problems.append("explorer widget area is empty (no output HTML)")
         return
     labels = ", ".join(t.strip() for t in area.locator("label.widget-label").all_inner_texts() if t.strip())
-    before = output.inner_html()
     checked.append(f"explorer widgets shown ({labels}; output {len(output.inner_text())} chars)")
 
-    voice = area.locator(".widget-dropdown").filter(has=page.locator("label", has_text=re.compile(r"^\s*voice\s*$"))).locator("select")
-    try:
-        voice.select_option("Kremlin", timeout=10_000)
-        page.wait_for_function("([el, old]) => el.innerHTML !== old && el.innerText.includes('Kremlin')",
-                               arg=[output.element_handle(), before], timeout=60_000, polling=250)
-        checked.append("voice -> Kremlin changed the output")
-    except Exception as error:
-        problems.append(f"setting the voice Dropdown to 'Kremlin' did not change the explorer output ({type(error).__name__})")
+    def control(kind: str, label: str):
+        named = page.locator("label", has_text=re.compile(rf"^\s*{label}\s*$"))
+        return area.locator(f".widget-{kind}").filter(has=named)
+
+    def set_and_wait(what: str, value: str, set_value) -> bool:
+        """Set a control, then wait for the output to change and show ``value``."""
+        before = output.inner_html()
+        try:
+            set_value()
+            page.wait_for_function("([el, old, value]) => el.innerHTML !== old && el.innerText.includes(value)",
+                                   arg=[output.element_handle(), before, value], timeout=60_000, polling=250)
+        except Exception as error:
+            problems.append(f"setting the {what} to {value!r} did not change the explorer output ({type(error).__name__})")
+            return False
+        checked.append(f"{what} -> {value} changed the output")
+        return True
+
+    voice = control("dropdown", "voice").locator("select")
+    if not set_and_wait("voice Dropdown", "Kremlin", lambda: voice.select_option("Kremlin", timeout=10_000)):
         return
-    before = output.inner_html()
-    term = area.locator(".widget-text").filter(has=page.locator("label", has_text=re.compile(r"^\s*term\s*$"))).locator("input")
-    try:
+    term = control("text", "term").locator("input")
+
+    def type_term():
         term.fill("NATO", timeout=10_000)
         term.press("Enter")  # continuous_update=False: the value is sent on Enter
-        page.wait_for_function("([el, old]) => el.innerHTML !== old && el.innerText.includes('NATO')",
-                               arg=[output.element_handle(), before], timeout=60_000, polling=250)
-        checked.append("term -> NATO changed the output")
-    except Exception as error:
-        problems.append(f"setting the term Text to 'NATO' did not change the explorer output ({type(error).__name__})")
+
+    if not set_and_wait("term Text", "NATO", type_term):
         return
     # the screenshot shows the controls and the output under them
     area.evaluate("el => el.scrollIntoView({block: 'start'})")
