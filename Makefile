@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+LOCK := requirements/test.txt
+BROWSER_LOCK := requirements/browser.txt
 BROWSER_STAMP := $(VENV)/.browser-installed-stamp
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -12,26 +15,57 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # plain HTML (make lab leaves this unset, so JupyterLab gets the widgets).
 HEADLESS := PRESSLENS_HEADLESS=1
 
-.PHONY: reproduce test data lab kernel benchmark browser-test lesson clean
+.PHONY: reproduce test check-repro lock data lab kernel benchmark browser-test lesson clean
 
-$(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# Everything is installed from the lock (exact versions and SHA-256 hashes; see `make lock`), then
+# presslens itself, editable, without fetching anything else. A changed lock rebuilds the venv.
+$(STAMP): $(LOCK) pyproject.toml
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) --require-hashes --no-deps -r $(LOCK)
+	$(PIP) --no-deps --no-build-isolation --no-index -e .
+	$(PY) -m pip check
 	$(PY) -c "import matplotlib.pyplot"
 	touch $(STAMP)
 
 data: $(STAMP)
 	$(PY) -c "from presslens import io; [print(p.name) for p in io.fetch_all()]"
 
+# The only target that rewrites notebooks/ and figures/: each notebook from a fresh kernel, saved
+# without its execution timestamps, so a second run changes no tracked file.
 reproduce: data
 	rm -f figures/*.png
-	for nb in $(NOTEBOOKS); do \
-		$(HEADLESS) $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-			--ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=1200 $$nb || exit 1; \
-	done
+	$(HEADLESS) PRESSLENS_FIGURES= $(PY) -m presslens.repro run $(NOTEBOOKS)
 
+# Tests write nothing into the repository: figures drawn by the notebooks go to a temporary folder.
 test: $(STAMP)
-	$(HEADLESS) $(PY) -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(HEADLESS) PRESSLENS_FIGURES="$$tmp/figures" $(PY) -m pytest --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval-sanitize.cfg
+
+# For a reviewer: re-run every notebook into a temporary folder and report, cell by cell and figure
+# by figure, what differs from the committed files; prints `identical` when nothing does.
+check-repro: data
+	$(HEADLESS) $(PY) -m presslens.repro check
+
+# Regenerate the lock files with uv (itself installed from a hashed lock): versions already locked
+# are kept unless pyproject.toml needs others; `make lock UPGRADE=1` moves every package to its
+# newest release. Then environment.yml is rewritten from the lock.
+UV_VENV := build/uv
+UV := $(UV_VENV)/bin/uv
+LOCK_FLAGS := --universal --python-version 3.11 --fork-strategy fewest --generate-hashes --no-header --quiet \
+	$(if $(UPGRADE),--upgrade)
+$(UV): requirements/uv.txt
+	rm -rf $(UV_VENV)
+	$(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements/uv.txt
+	touch $(UV)
+
+lock: $(UV)
+	$(UV) pip compile $(LOCK_FLAGS) pyproject.toml requirements/build.in --extra test --extra browser -o $(BROWSER_LOCK)
+	$(UV) pip compile $(LOCK_FLAGS) pyproject.toml requirements/build.in --extra test -c $(BROWSER_LOCK) -o $(LOCK)
+	$(UV) pip compile $(LOCK_FLAGS) pyproject.toml requirements/build.in -c $(BROWSER_LOCK) -o requirements/base.txt
+	$(PYTHON) requirements/environment.py > environment.yml
 
 benchmark: data
 	$(PY) benchmarks/corpus_speed.py
@@ -46,8 +80,9 @@ lab: kernel
 	$(VENV)/bin/jupyter lab notebooks/
 
 # The browser extra (playwright, voila) for `make browser-test` and `make lesson`.
-$(BROWSER_STAMP): $(STAMP) pyproject.toml
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,browser]'
+$(BROWSER_STAMP): $(STAMP) $(BROWSER_LOCK)
+	$(PIP) --require-hashes --no-deps -r $(BROWSER_LOCK)
+	$(PY) -m pip check
 	touch $(BROWSER_STAMP)
 
 # Every notebook run in a real JupyterLab in headless Debian chromium (no playwright browser
@@ -55,7 +90,9 @@ $(BROWSER_STAMP): $(STAMP) pyproject.toml
 browser-test: $(BROWSER_STAMP)
 	test -x $(CHROMIUM) || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y --no-install-recommends chromium fonts-liberation; }
-	PRESSLENS_HEADLESS= $(PY) -u browser/check_notebooks.py --chromium $(CHROMIUM) --out build/browser
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	PRESSLENS_HEADLESS= PRESSLENS_FIGURES="$$tmp/figures" $(PY) -u browser/check_notebooks.py \
+		--chromium $(CHROMIUM) --out build/browser
 
 # The lesson (notebook 06) as a web page with working widgets; PRESSLENS_DATA is passed on.
 lesson: $(BROWSER_STAMP)

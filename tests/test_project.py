@@ -13,19 +13,82 @@ def _name(requirement: str) -> str:
     return re.split(r"[<>=!~ \[;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
-def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+LOCKS = {"base": (), "test": ("test",), "browser": ("test", "browser")}  # lock file -> extras it holds
+
+
+def _lock(name: str) -> dict[str, list[tuple[str, str, list[str]]]]:
+    """Parse requirements/<name>.txt: package -> [(version, marker, hashes)], one per marker fork."""
+    entries: dict[str, list] = {}
+    current = None
+    for line in (ROOT / "requirements" / f"{name}.txt").read_text().splitlines():
+        pin = re.match(r"^(\S+)==(\S+?)(?: ; (.+?))? \\$", line)
+        if pin:
+            current = (pin.group(2), pin.group(3) or "", [])
+            entries.setdefault(_name(pin.group(1)), []).append(current)
+            continue
+        digest = re.match(r"^\s+--hash=sha256:([0-9a-f]{64})", line)
+        if digest:
+            current[2].append(digest.group(1))
+            continue
+        assert not line.strip() or line.lstrip().startswith("#"), f"{name}.txt: unexpected line {line!r}"
+    return entries
+
+
+@pytest.mark.parametrize("name", sorted(LOCKS))
+def test_each_lock_pins_every_package_with_hashes_and_satisfies_pyproject(name):
+    from packaging.requirements import Requirement
+
+    lock = _lock(name)
+    assert len(lock) > 50
+    for package, forks in lock.items():
+        for version, _, hashes in forks:
+            assert hashes, f"{name}.txt: {package}=={version} has no hash"
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = set(project["dependencies"])
-    for extra in project.get("optional-dependencies", {}).values():
-        wanted |= set(extra)
+    wanted = list(project["dependencies"]) + ["setuptools>=68"]  # setuptools: the editable install
+    for extra in LOCKS[name]:
+        wanted += project["optional-dependencies"][extra]
+    for text in wanted:
+        requirement = Requirement(text)
+        forks = lock.get(_name(requirement.name))
+        assert forks, f"{name}.txt does not lock {requirement.name}"
+        for version, _, _ in forks:
+            assert requirement.specifier.contains(version), f"{name}.txt: {requirement.name}=={version} vs {text}"
+
+
+def test_the_locks_agree_on_every_package_they_share():
+    locks = {name: _lock(name) for name in LOCKS}
+    for package, forks in locks["base"].items():
+        assert locks["test"][package] == forks == locks["browser"][package], package
+    for package, forks in locks["test"].items():
+        assert locks["browser"][package] == forks, package
+    assert set(locks["base"]) < set(locks["test"]) < set(locks["browser"])
+
+
+def test_one_version_of_each_numerical_package_everywhere():
+    lock = _lock("browser")
+    for package in ("numpy", "pandas", "scikit-learn", "matplotlib", "nltk", "vadersentiment"):
+        assert len(lock[package]) == 1 and not lock[package][0][1], (package, lock[package])
+
+
+def test_environment_yml_lists_exactly_the_locked_versions():
     listed = []
     text = (ROOT / "environment.yml").read_text()
-    for line in text.split("\ndependencies:\n", 1)[1].splitlines():
-        match = re.match(r"\s+- (?!pip$)(.+)$", line)
-        if match and not match.group(1).endswith(":"):
-            listed.append(match.group(1))
-    listed = {r for r in listed if _name(r) != "python"}
-    assert {_name(r): r for r in listed} == {_name(r): r for r in wanted}
+    assert "  - python=3.11\n" in text
+    for line in text.split("  - pip:\n", 1)[1].splitlines():
+        match = re.fullmatch(r'\s+- "(\S+)==([^;"]+)(?:; ([^"]+))?"', line)
+        assert match, f"environment.yml: unexpected line {line!r}"
+        listed.append((_name(match.group(1)), match.group(2), match.group(3) or ""))
+    locked = [(p, v, m) for p, forks in _lock("browser").items() for v, m, _ in forks]
+    assert sorted(listed) == sorted(locked)
+
+
+def test_make_installs_from_the_lock_with_hashes_and_nothing_else():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--require-hashes --no-deps -r $(LOCK)" in makefile
+    assert "--require-hashes --no-deps -r $(BROWSER_LOCK)" in makefile
+    assert "--no-deps --no-build-isolation --no-index -e ." in makefile
+    assert re.search(r"^LOCK := requirements/test\.txt$", makefile, re.M)
+    assert re.search(r"^BROWSER_LOCK := requirements/browser\.txt$", makefile, re.M)
 
 
 def test_readme_gives_the_two_commands_and_each_notebook():
@@ -35,9 +98,10 @@ def test_readme_gives_the_two_commands_and_each_notebook():
         assert notebook.name in readme, notebook.name
 
 
-def test_ci_runs_make_test_with_the_shared_data():
+def test_ci_runs_make_test_with_the_shared_data_in_a_new_venv():
     script = (ROOT / ".ci" / "run").read_text()
     assert "make test" in script and "PRESSLENS_DATA" in script
+    assert script.index("rm -rf .venv") < script.index("make test")
 
 
 def test_no_pinned_file_is_copied_into_the_repo():
@@ -57,8 +121,7 @@ def test_save_figure_writes_a_named_png_and_returns_a_relative_path(tmp_path, mo
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    monkeypatch.setattr(paths, "FIGURES_DIR", tmp_path / "figures")
-    monkeypatch.setattr(paths, "ROOT", tmp_path)
+    monkeypatch.setenv(paths.FIGURES_ENV, str(tmp_path / "figures"))
     fig, ax = plt.subplots()
     ax.plot([0, 1], [1, 0])
     first = plots.save_figure(fig, "99-test-line")
@@ -69,6 +132,13 @@ def test_save_figure_writes_a_named_png_and_returns_a_relative_path(tmp_path, mo
     with pytest.raises(ValueError, match="must look like"):
         plots.save_figure(fig, "My Figure")
     plt.close(fig)
+
+
+def test_without_the_variable_figures_go_to_the_projects_folder(monkeypatch):
+    monkeypatch.delenv(paths.FIGURES_ENV, raising=False)
+    assert paths.figures_dir() == paths.ROOT / "figures"
+    monkeypatch.setenv(paths.FIGURES_ENV, "/somewhere/else/figures")
+    assert str(paths.figures_dir()) == "/somewhere/else/figures"
 
 
 def test_every_committed_figure_is_a_png_under_one_megabyte():
