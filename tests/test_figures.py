@@ -35,11 +35,10 @@ def drawn():
 def test_a_redrawn_figure_matches_the_committed_file(drawn, name, tmp_path, monkeypatch):
     committed = paths.FIGURES_DIR / f"{name}.png"
     assert committed.exists(), f"{committed} is not committed"
-    monkeypatch.setattr(paths, "FIGURES_DIR", tmp_path)
-    monkeypatch.setattr(paths, "ROOT", tmp_path.parent)
-    plots.save_figure(drawn[name], name)
+    monkeypatch.setenv(paths.FIGURES_ENV, str(tmp_path / "figures"))
+    assert plots.save_figure(drawn[name], name) == f"figures/{name}.png"
     plt.close(drawn[name])
-    difference = compare_images(str(committed), str(tmp_path / f"{name}.png"), tol=TOLERANCE)
+    difference = compare_images(str(committed), str(tmp_path / "figures" / f"{name}.png"), tol=TOLERANCE)
     assert difference is None, difference
 
 

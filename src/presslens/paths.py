@@ -17,6 +17,17 @@ REGISTRY_FILE = DATA_DIR / "registry.csv"
 SAMPLE_FILE = DATA_DIR / "000_efa578a6a8d258fa.txt"
 
 CACHE_ENV = "PRESSLENS_DATA"
+FIGURES_ENV = "PRESSLENS_FIGURES"
+
+
+def figures_dir() -> Path:
+    """Return the folder figures are saved in: ``$PRESSLENS_FIGURES`` if set, else ``figures/``.
+
+    ``make test`` and ``make check-repro`` point it at a temporary folder, so that only
+    ``make reproduce`` rewrites the committed figures.
+    """
+    configured = os.environ.get(FIGURES_ENV)
+    return Path(configured).expanduser() if configured else FIGURES_DIR
 
 
 def cache_dir() -> Path:

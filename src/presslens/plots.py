@@ -30,13 +30,18 @@ def use_style() -> None:
 
 
 def save_figure(fig, name: str) -> str:
-    """Save ``fig`` as ``figures/<name>.png`` and return that path relative to the project.
+    """Save ``fig`` as ``<figures folder>/<name>.png`` and return the path from the folder's parent.
 
-    ``name`` is ``<notebook number>-<what>``, such as ``"01-articles-per-month"``.
+    ``name`` is ``<notebook number>-<what>``, such as ``"01-articles-per-month"``. The folder is the
+    project's ``figures/`` unless ``$PRESSLENS_FIGURES`` names another
+    (:func:`presslens.paths.figures_dir`); the returned path, such as
+    ``"figures/01-articles-per-month.png"``, is the same for both when that folder is also called
+    ``figures``.
     """
     if not _NAME.fullmatch(name):
         raise ValueError(f"figure name {name!r} must look like '01-articles-per-month'")
-    paths.FIGURES_DIR.mkdir(exist_ok=True)
-    path = paths.FIGURES_DIR / f"{name}.png"
+    folder = paths.figures_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     fig.savefig(path, dpi=DPI, metadata={"Software": None}, bbox_inches="tight")
-    return path.relative_to(paths.ROOT).as_posix()
+    return path.relative_to(folder.parent).as_posix()
