@@ -219,3 +219,67 @@ def test_context_tokens_keep_a_dotted_capital_i_whole():
     # "İ" lowercases to "i" plus a combining dot; the word must stay one word, as in the definition.
     assert stance.context_tokens("\u0130stanbul xxtarget said", "NATO") == "nato_L1_i\u0307stanbul nato_R1_said"
     assert stance.context_tokens("no mark here", "NATO") == ""
+
+
+# --- results that do not depend on the machine -----------------------------------------------------
+# OpenBLAS picks its kernel by CPU, and with lbfgs stopped at scikit-learn's default tolerance the
+# out-of-fold labels moved with it (accuracy 0.68569 under the Haswell kernel, 0.68501 under
+# SkylakeX). Changing the kernel in a test is not allowed here, so the tests change what a kernel
+# changes: the last bits of the sums. A model solved to convergence gives the same labels.
+
+
+def _perturbed_cross_validation(annotations, monkeypatch, scale, seed=0):
+    matrix = stance._TargetModel._matrix
+
+    def perturbed(self, frame, fit):
+        out = matrix(self, frame, fit)
+        if fit:
+            out = out.copy()
+            out.data = out.data * (1 + scale * np.random.default_rng(seed).standard_normal(out.data.shape))
+        return out
+
+    with monkeypatch.context() as patch:
+        patch.setattr(stance._TargetModel, "_matrix", perturbed)
+        return stance.cross_validate(annotations.table)
+
+
+@pytest.fixture(scope="module")
+def out_of_fold(annotations):
+    return stance.cross_validate(annotations.table)
+
+
+def test_a_1e_12_perturbation_of_the_features_changes_no_out_of_fold_label(annotations, out_of_fold, monkeypatch):
+    moved = _perturbed_cross_validation(annotations, monkeypatch, 1e-12)
+    changed = (moved["model"] != out_of_fold["model"]).sum()
+    assert changed == 0, f"{changed} of {len(moved)} labels changed"
+    probabilities = [f"p_{label}" for label in stance.LABELS]
+    assert np.abs(moved[probabilities].to_numpy() - out_of_fold[probabilities].to_numpy()).max() < 1e-6
+
+
+def test_the_perturbation_test_can_fail_a_model_stopped_at_the_default_tolerance(annotations, out_of_fold, monkeypatch):
+    """The control: lbfgs at tolerance 1e-4, as before the fix, does move under the same perturbation."""
+    monkeypatch.setattr(stance, "SOLVER", "lbfgs")
+    monkeypatch.setattr(stance, "SOLVER_TOL", 1e-4)
+    before = stance.cross_validate(annotations.table)
+    moved = _perturbed_cross_validation(annotations, monkeypatch, 1e-12)
+    assert (moved["model"] != before["model"]).sum() > 0
+
+
+def test_one_and_two_blas_threads_give_the_same_probabilities(annotations, monkeypatch):
+    from threadpoolctl import threadpool_limits
+
+    table = annotations.table[annotations.table["target"] == "NATO"]
+    frame, labels = stance.annotation_features(table), table["label"].to_numpy()
+    results = []
+    for threads in (1, 2):
+        # fit pins BLAS to one thread itself; lift that pin to let the threads differ
+        monkeypatch.setattr("threadpoolctl.threadpool_limits", lambda limits=None, **_: threadpool_limits(limits=threads))
+        results.append(stance.StanceModel().fit(frame, labels).predict_proba(frame).to_numpy())
+    assert np.abs(results[0] - results[1]).max() < 1e-7
+
+
+def test_a_solver_that_stops_short_raises_instead_of_returning_machine_dependent_coefficients(annotations, monkeypatch):
+    monkeypatch.setattr(stance, "SOLVER_MAX_ITER", 2)
+    table = annotations.table[annotations.table["target"] == "NATO"]
+    with pytest.raises(Exception, match="converge|Line Search"):
+        stance.train(table)
