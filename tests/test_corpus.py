@@ -37,7 +37,7 @@ def test_report_mode_loads_good_files_and_lists_bad_ones(write, tmp_path):
     write("folder/02.txt", "Title\n2022-02-04\nhttps://example.org/2\nBody.\n")
     write("folder/03.txt", "Title\n20220204\nhttps://example.org/3\n")
     write("folder/04.txt", GOOD.format(n=4).replace("NATO met in Brussels.", "NATO met in Oslo."))
-    write("folder/05.txt", b"\xff\xfe binary\x00")
+    write("folder/05.txt", b"\x00\x01 binary")
     write("folder/notes.md", "ignored: not an input type")
     with pytest.raises(presslens.CorpusError, match=r"02\.txt:2: bad date"):
         presslens.load(tmp_path / "folder")

@@ -138,3 +138,71 @@ def test_cache_dir_follows_the_environment(tmp_path, monkeypatch):
     assert paths.cache_dir() == tmp_path
     monkeypatch.delenv("PRESSLENS_DATA")
     assert "presslens" in str(paths.cache_dir())
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        (["2022-02-24", "2022-03-01T10:00:00Z"], "ISO8601"),
+        (["03.01.2022", "18.01.2022", "10.01.2022"], "%d.%m.%Y"),  # one value settles the order
+        (["01/18/2022", "02/03/2022"], "%m/%d/%Y"),
+        (["2022/06/23", "2022/06/21"], "ISO8601"),  # pandas reads year-first slashes as ISO 8601
+        (["24 February 2022", "1 March 2022"], "%d %B %Y"),
+        (["24.02.2022 10:30", "01.03.2022 08:00"], "%d.%m.%Y %H:%M"),
+        (["nonsense", "no date"], None),
+    ],
+)
+def test_one_date_format_is_inferred_for_a_whole_column(values, expected):
+    assert io.infer_date_format(values) == expected
+
+
+def test_a_column_both_orders_read_is_refused_naming_the_candidates():
+    with pytest.raises(io.AmbiguousDates, match=r"'%d\.%m\.%Y', '%m\.%d\.%Y'"):
+        io.infer_date_format(["03.01.2022", "10.01.2022", "12.12.2022"])
+
+
+def test_no_value_is_read_month_first_in_a_day_first_column(write):
+    """The bug: 03.01.2022 became 1 March and 10.01.2022 1 October while 18.01.2022 stayed in January."""
+    path = write("dotted.csv", "title,date,text\nA,03.01.2022,a\nB,10.01.2022,b\nC,18.01.2022,c\nD,31.13.2022,d\n")
+    problems, notes = [], []
+    frame = io.read_table(path, problems=problems, notes=notes)
+    assert frame["date"].dt.strftime("%Y-%m-%d").tolist() == ["2022-01-03", "2022-01-10", "2022-01-18"]
+    assert problems == [{"path": str(path), "line": 5, "reason": "bad date '31.13.2022' (the column's format is %d.%m.%Y)"}]
+    assert [(n["kind"], n["value"]) for n in notes] == [("date format", "%d.%m.%Y")]
+
+
+def test_a_date_in_the_future_is_rejected(write):
+    path = write("future.csv", "title,date,text\nA,2022-02-24,a\nB,2999-01-01,b\n")
+    with pytest.raises(presslens.CorpusError, match=r"future\.csv:3: bad date '2999-01-01': in the future"):
+        io.read_table(path)
+    seed = write("future.txt", "Title\n29990101\nhttps://example.org/a\nBody.\n")
+    with pytest.raises(presslens.CorpusError, match=r"future\.txt:2: bad date '29990101': in the future"):
+        io.read_seed(seed)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_is_read_and_noted(write, encoding):
+    text = "title,date,text\nA,2022-02-24,NATO and Russia met in Geneva.\n"
+    path = write(f"wide-{encoding}.csv", text.encode(encoding))
+    notes = []
+    frame = io.read_table(path, notes=notes)
+    assert frame["text"].tolist() == ["NATO and Russia met in Geneva."]
+    assert ("encoding", "UTF-16") in [(n["kind"], n["value"]) for n in notes]
+
+
+def test_a_broken_utf16_file_says_how_to_convert_it(write):
+    path = write("broken.csv", b"\xff\xfe" + "title".encode("utf-16-le") + b"\x00\xd8")  # a lone surrogate
+    with pytest.raises(presslens.CorpusError, match="UTF-16.*iconv -f UTF-16 -t UTF-8"):
+        io.read_table(path)
+
+
+def test_an_over_long_sentence_is_split_and_noted(write):
+    words = " ".join(["word"] * 3000)  # 14,999 characters, no full stop
+    path = write("long.csv", f"title,date,text\nA,2022-02-24,{words}\n")
+    corpus = presslens.load(path, errors="report")
+    lengths = corpus.sentences["text"].str.len()
+    assert lengths.max() <= presslens.corpus.MAX_SENTENCE_CHARS
+    assert " ".join(corpus.sentences["text"]) == words  # nothing lost
+    note = corpus.notes[corpus.notes["kind"] == "long sentence"]
+    assert len(note) == 1 and note["path"].iloc[0] == str(path) and note["line"].iloc[0] == 2
+    assert "14,999 characters split into 8 pieces" in note["note"].iloc[0]

@@ -46,7 +46,7 @@ def test_bad_inputs_are_reported_not_fatal(tmp_path, capsys):
                      "--date-format", "%Y-%m-%d", "--out", str(out), "--quiet"])
     assert code == 0
     rejected = pd.read_parquet(out / "rejected.parquet")
-    assert sorted(rejected["reason"]) == ["bad date 'someday'", "no such file or folder"]
+    assert sorted(rejected["reason"]) == ["bad date 'someday' (the column's format is %Y-%m-%d)", "no such file or folder"]
     assert rejected.loc[rejected["reason"].str.startswith("bad date"), "line"].tolist() == [3]
     assert json.loads((out / "summary.json").read_text())["bad_inputs"] == 2
     assert "bad inputs (see rejected.parquet): 2" in capsys.readouterr().out
@@ -122,3 +122,31 @@ def test_jobs_on_the_command_line(tmp_path, capsys):
     with pytest.raises(SystemExit) as done:
         cli.main(["analyze", "--out", str(tmp_path), "--quiet", "--jobs", "0"])
     assert done.value.code == 2 and "jobs must be 1 or more" in capsys.readouterr().err
+
+
+def test_day_first_dates_are_read_as_one_format_and_the_summary_says_which(tmp_path, capsys):
+    table = tmp_path / "dotted.csv"
+    table.write_text("headline,published,body\nA,03.01.2022,NATO met.\nB,10.01.2022,Russia spoke.\nC,18.01.2022,Kyiv answered.\n")
+    out = tmp_path / "out"
+    assert cli.main(["analyze", str(table), "--columns", "title=headline,date=published,text=body", "--out", str(out), "--quiet"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["date_formats"] == {str(table): "%d.%m.%Y"}
+    articles = pd.read_parquet(out / "articles.parquet").sort_values("title")
+    assert articles["date"].dt.strftime("%Y-%m-%d").tolist() == ["2022-01-03", "2022-01-10", "2022-01-18"]
+    assert f"dates in {table}: read as %d.%m.%Y" in capsys.readouterr().out
+
+
+def test_dates_that_two_formats_read_differently_are_refused_until_the_option_says_which(tmp_path):
+    table = tmp_path / "ambiguous.csv"
+    table.write_text("headline,published,body\nA,03.01.2022,NATO met.\nB,10.01.2022,Russia spoke.\n")
+    out = tmp_path / "out"
+    columns = ["--columns", "title=headline,date=published,text=body", "--quiet"]
+    assert cli.main(["analyze", str(table), *columns, "--out", str(out)]) == 0
+    rejected = pd.read_parquet(out / "rejected.parquet")
+    assert len(rejected) == 1 and rejected["path"][0] == str(table)
+    reason = rejected["reason"][0]
+    assert "'%d.%m.%Y', '%m.%d.%Y'" in reason and "--date-format" in reason
+    assert json.loads((out / "summary.json").read_text())["articles"] == 0
+    assert cli.main(["analyze", str(table), *columns, "--date-format", "%m.%d.%Y", "--out", str(out)]) == 0
+    dates = pd.read_parquet(out / "articles.parquet")["date"].dt.strftime("%Y-%m-%d")
+    assert sorted(dates) == ["2022-03-01", "2022-10-01"]

@@ -324,7 +324,7 @@ def shingle_matrix(words: list[list[str]]) -> sparse.csr_matrix:
     word numbers, computed for all texts at once with NumPy (uint64 arithmetic wraps, which is
     what a hash wants).
     """
-    lengths = np.array([len(w) if len(w) >= MIN_WORDS_FOR_NEAR else 0 for w in words])
+    lengths = np.array([len(w) if len(w) >= MIN_WORDS_FOR_NEAR else 0 for w in words], dtype=np.int64)
     flat = [w for ws, n in zip(words, lengths) if n for w in ws]
     codes = pd.factorize(pd.Series(flat, dtype=object))[0].astype(np.uint64) + np.uint64(1)
     doc = np.repeat(np.arange(len(words)), lengths)

@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--scheduler", metavar="ADDRESS", help="address of a running dask.distributed scheduler (default with --engine dask: a local cluster of 2 workers)")
     analyze.add_argument("--chunk-size", type=int, default=20_000, metavar="N", help="sentences per chunk or partition (default: 20000)")
     analyze.add_argument("--columns", type=_mapping, default=None, metavar="NAME=COLUMN,...", help="for tables: which of your columns hold title, date, text, url, voice")
-    analyze.add_argument("--date-format", default=None, metavar="FORMAT", help="for tables: 'epoch' or a strptime format such as %%Y-%%m-%%d")
+    analyze.add_argument("--date-format", default=None, metavar="FORMAT", help="for tables: 'ISO8601', 'epoch' or a strptime format such as %%d.%%m.%%Y (default: one format inferred for the whole column; a column that day-first and month-first both read is refused until this option says which)")
     analyze.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
 
@@ -90,6 +90,10 @@ def main(argv=None) -> int:
     print(f"read {', '.join(summary['inputs'])} with the {engine} in {summary['seconds']} s")
     print(f"articles kept: {summary['articles']:,}; sentences: {summary['sentences']:,}; duplicates dropped: {summary['duplicates_dropped']:,}")
     print(f"bad inputs (see rejected.parquet): {summary['bad_inputs']:,}")
+    for path, date_format in summary["date_formats"].items():
+        print(f"dates in {path}: read as {date_format}" if date_format else f"dates in {path}: no format fits")
+    for note in summary["notes"]:
+        print(f"note: {note['path']}: {note['note']}")
     for target, count in summary["targets"].items():
         print(f"sentences naming {target}: {count:,}")
     print(summary["stance"])

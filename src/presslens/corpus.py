@@ -22,6 +22,11 @@ SENTENCE_COLUMNS = ["article_id", "sentence_id", "position", "voice", "date", "t
 DUPLICATE_COLUMNS = ["article_id", "kept_id", "reason", "similarity", "source", "title", "kept_title"]
 REJECTED_COLUMNS = ["path", "line", "reason"]
 REMOVED_COLUMNS = ["article_id", "rule", "text"]
+NOTE_COLUMNS = ["path", "line", "kind", "value", "note"]
+# A "sentence" longer than this is split at spaces into pieces no longer than this, and noted: no
+# sentence of the study corpus comes near it (the longest has 1,275 characters), but a file without
+# punctuation, or one 21 MB line, would otherwise become one sentence.
+MAX_SENTENCE_CHARS = 2000
 
 
 @dataclass
@@ -33,12 +38,18 @@ class Corpus:
     duplicates: pd.DataFrame
     rejected: pd.DataFrame
     removed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REMOVED_COLUMNS))
+    notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NOTE_COLUMNS))
 
     def __repr__(self) -> str:
         return (
             f"<Corpus: {len(self.articles)} articles, {len(self.sentences)} sentences, "
             f"{len(self.duplicates)} duplicates dropped, {len(self.rejected)} inputs rejected>"
         )
+
+    def date_formats(self) -> dict[str, str]:
+        """Return the date format each table file was read with (its path -> format)."""
+        rows = self.notes[self.notes["kind"] == "date format"]
+        return dict(zip(rows["path"], rows["value"]))
 
 
 def _article_ids(raw: pd.DataFrame) -> list[str]:
@@ -62,17 +73,17 @@ def _article_ids(raw: pd.DataFrame) -> list[str]:
     return ids
 
 
-def _read(source, problems, table_options=None) -> pd.DataFrame:
+def _read(source, problems, table_options=None, notes=None) -> pd.DataFrame:
     if isinstance(source, (list, tuple)):
-        frames = [_read(s, problems, table_options) for s in source]
+        frames = [_read(s, problems, table_options, notes) for s in source]
         frames = [f for f in frames if len(f)]
         return pd.concat(frames, ignore_index=True) if frames else io._empty_raw()
     if isinstance(source, str) and source in io.STUDY_SOURCES:
-        return io.read_study(source, problems=problems)
+        return io.read_study(source, problems=problems, notes=notes)
     if isinstance(source, str) and source == "sample":
-        return io.read_path(paths.SAMPLE_FILE, problems=problems)
+        return io.read_path(paths.SAMPLE_FILE, problems=problems, notes=notes)
     if isinstance(source, (str, Path)):
-        return io.read_path(source, problems=problems, **(table_options or {}))
+        return io.read_path(source, problems=problems, notes=notes, **(table_options or {}))
     raise TypeError(f"source must be a path, a study source name or a list of them, not {type(source).__name__}")
 
 
@@ -91,11 +102,16 @@ def load(source="sample", *, errors: str = "raise", table_options: dict | None =
     table_options
         For table files given by path: ``columns`` (a mapping from presslens's names to yours),
         ``source``, ``voice`` and ``date_format``, as in :func:`presslens.io.read_table`.
+
+    ``Corpus.notes`` lists what was read but changed on the way, with path and line: the date format
+    each table was read with (also :meth:`Corpus.date_formats`), a file decoded from UTF-16, and any
+    sentence longer than :data:`MAX_SENTENCE_CHARS` characters, split into pieces.
     """
     if errors not in ("raise", "report"):
         raise ValueError(f"errors must be 'raise' or 'report', not {errors!r}")
     problems = None if errors == "raise" else []
-    raw = _read(source, problems, table_options)
+    notes: list[dict] = []
+    raw = _read(source, problems, table_options, notes)
     raw = raw.reset_index(drop=True)
     raw["article_id"] = _article_ids(raw) if len(raw) else []
     _check_unique_ids(raw, problems)
@@ -129,12 +145,14 @@ def load(source="sample", *, errors: str = "raise", table_options: dict | None =
     articles = articles[~articles["article_id"].isin(duplicates["article_id"])]
     articles = articles.sort_values(["source", "date", "article_id"], kind="stable").reset_index(drop=True)
 
+    where = dict(zip(raw["article_id"], zip(raw["path"], raw["line"])))
     return Corpus(
         articles=articles,
-        sentences=split_articles(articles),
+        sentences=split_articles(articles, notes=notes, where=where),
         duplicates=duplicates[DUPLICATE_COLUMNS].reset_index(drop=True),
         rejected=pd.DataFrame(problems or [], columns=REJECTED_COLUMNS),
         removed=pd.DataFrame(removed, columns=REMOVED_COLUMNS),
+        notes=pd.DataFrame(notes, columns=NOTE_COLUMNS),
     )
 
 
@@ -155,13 +173,53 @@ def _check_unique_ids(raw: pd.DataFrame, problems) -> None:
         _report(problems, rec.path, rec.line, f"duplicate ID {rec.article_id!r} (first at {where})")
 
 
-def split_articles(articles: pd.DataFrame) -> pd.DataFrame:
-    """Return the sentence table: one row per sentence, with a stable ``sentence_id``."""
+def cap_sentence(text: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
+    """Split ``text`` into pieces of at most ``limit`` characters, at the last space before each cut
+    (or at the limit where a piece has no space). Text within the limit comes back whole.
+
+    >>> cap_sentence("aaa bbb ccc", 7)
+    ['aaa bbb', 'ccc']
+    >>> cap_sentence("abcdefghij", 4)
+    ['abcd', 'efgh', 'ij']
+    """
+    pieces = []
+    while len(text) > limit:
+        cut = text.rfind(" ", 1, limit + 1)
+        cut = limit if cut <= 0 else cut
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return pieces + ([text] if text else [])
+
+
+def _capped(pairs, aid, notes, where):
+    out = []
+    for position, (sentence, speaker) in enumerate(pairs):
+        if len(sentence) <= MAX_SENTENCE_CHARS:
+            out.append((sentence, speaker))
+            continue
+        pieces = cap_sentence(sentence)
+        path, line = where.get(aid, ("", None))
+        if notes is not None:
+            notes.append({
+                "path": str(path), "line": line, "kind": "long sentence", "value": len(sentence),
+                "note": f"article {aid}: sentence {position} of {len(sentence):,} characters split into "
+                        f"{len(pieces):,} pieces of at most {MAX_SENTENCE_CHARS:,}",
+            })
+        out.extend((piece, speaker) for piece in pieces)
+    return out
+
+
+def split_articles(articles: pd.DataFrame, *, notes: list | None = None, where: dict | None = None) -> pd.DataFrame:
+    """Return the sentence table: one row per sentence, with a stable ``sentence_id``.
+
+    A sentence longer than :data:`MAX_SENTENCE_CHARS` is split into pieces (:func:`cap_sentence`),
+    and each such split is appended to ``notes`` with the article's file and line from ``where``.
+    """
     columns = {c: [] for c in SENTENCE_COLUMNS}
     for aid, voice, date, text in zip(
         articles["article_id"].tolist(), articles["voice"].tolist(), articles["date"].tolist(), articles["text"].tolist()
     ):
-        pairs = cleaning.split_with_speakers(text)
+        pairs = _capped(cleaning.split_with_speakers(text), aid, notes, where or {})
         n = len(pairs)
         columns["article_id"].extend([aid] * n)
         columns["sentence_id"].extend(f"{aid}-{i:04d}" for i in range(n))

@@ -145,9 +145,42 @@ def _is_url(text: str) -> bool:
     return _URL.fullmatch(text) is not None
 
 
-def _read_text(path: Path, problems):
-    """Return the file's text, or None after reporting why it cannot be read as UTF-8 text."""
+def _note(notes, path, line, kind, value, note):
+    if notes is not None:
+        notes.append({"path": str(path), "line": line, "kind": kind, "value": value, "note": note})
+
+
+def _utf16(data: bytes) -> str | None:
+    """Return the name of the UTF-16 byte order the data is in, or None: a byte-order mark, or (with
+    none) text whose every other byte is NUL, as ASCII text saved as UTF-16 is."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    sample = data[:4096]
+    if len(sample) >= 4 and len(sample) % 2 == 0:
+        if sample[1::2].count(0) > 0.9 * len(sample) / 2 and sample[0::2].count(0) == 0:
+            return "utf-16-le"
+        if sample[0::2].count(0) > 0.9 * len(sample) / 2 and sample[1::2].count(0) == 0:
+            return "utf-16-be"
+    return None
+
+
+def _read_text(path: Path, problems, notes=None):
+    """Return the file's text, or None after reporting why it cannot be read as text.
+
+    UTF-8 (with or without a byte-order mark) is read as it is; UTF-16 is decoded and noted in
+    ``notes``; anything else is reported with the line and byte where it fails.
+    """
     data = path.read_bytes()
+    encoding = _utf16(data)
+    if encoding:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as error:
+            _fail(problems, path, None, f"looks like UTF-16 but does not decode ({error.reason} at byte "
+                  f"{error.start}); convert it to UTF-8, e.g. iconv -f UTF-16 -t UTF-8")
+            return None
+        _note(notes, path, None, "encoding", "UTF-16", "read as UTF-16 (UTF-8 is the expected encoding)")
+        return text.lstrip("\ufeff")
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
         _fail(problems, path, line, "binary file (NUL byte), not text")
@@ -160,14 +193,14 @@ def _read_text(path: Path, problems):
         return None
 
 
-def read_seed(path, *, source: str = "seed", problems: list | None = None) -> pd.DataFrame:
+def read_seed(path, *, source: str = "seed", problems: list | None = None, notes: list | None = None) -> pd.DataFrame:
     """Read one seed-format file: title, YYYYMMDD date, URL, then one sentence per line.
 
     The article's voice is the URL's domain; its text is the body lines joined by newlines
     (the sentence order in seed files is not meaningful).
     """
     path = Path(path)
-    text = _read_text(path, problems)
+    text = _read_text(path, problems, notes)
     if text is None:
         return _empty_raw()
     lines = text.splitlines()
@@ -182,6 +215,9 @@ def read_seed(path, *, source: str = "seed", problems: list | None = None) -> pd
     parsed = pd.to_datetime(date, format="%Y%m%d", errors="coerce")
     if pd.isna(parsed):
         _fail(problems, path, 2, f"bad date {date!r}: no such day")
+        return _empty_raw()
+    if parsed > latest_date():
+        _fail(problems, path, 2, f"bad date {date!r}: in the future")
         return _empty_raw()
     if not _is_url(url):
         _fail(problems, path, 3, f"not a URL: {url!r} (line 3 must be the article's http(s) address)")
@@ -208,7 +244,7 @@ def _empty_raw() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in ["id", *RAW_COLUMNS]})
 
 
-def _records(path: Path, problems):
+def _records(path: Path, problems, notes=None):
     """Yield ``(line, record)`` from a CSV, JSON Lines, JSON list or Parquet file."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
@@ -220,7 +256,7 @@ def _records(path: Path, problems):
         for i, rec in enumerate(frame.to_dict("records")):
             yield i + 1, rec
         return
-    text = _read_text(path, problems)
+    text = _read_text(path, problems, notes)
     if text is None:
         return
     if suffix == ".csv":
@@ -258,16 +294,80 @@ def _records(path: Path, problems):
             yield number, rec
 
 
-def _parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:
+# Formats tried, one for a whole column, when no ``date_format`` is given (after ISO 8601). Day-first
+# and month-first orders are both here on purpose: when both fit every value, the reader refuses to
+# guess. Each numeric form is also tried with a time of day.
+_DATE_ONLY = (
+    "%d.%m.%Y", "%m.%d.%Y", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%m-%d-%Y", "%Y/%m/%d", "%Y.%m.%d",
+    "%Y%m%d", "%d.%m.%y", "%m/%d/%y", "%d/%m/%y",
+)
+DATE_FORMATS = (
+    *_DATE_ONLY,
+    *(f"{f} %H:%M" for f in _DATE_ONLY),
+    *(f"{f} %H:%M:%S" for f in _DATE_ONLY),
+    "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y",
+    "%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S %Z",
+)
+
+
+def latest_date() -> pd.Timestamp:
+    """The latest date a record may have: tomorrow (UTC), so that no time zone is refused."""
+    return pd.Timestamp.now(tz="UTC").tz_convert(None).normalize() + pd.Timedelta(days=1)
+
+
+class AmbiguousDates(ValueError):
+    """More than one date format reads every value of a column, with different results."""
+
+
+def _try_format(text: pd.Series, date_format: str) -> pd.Series:
     if date_format == "epoch":
-        numbers = pd.to_numeric(values, errors="coerce")
-        return pd.to_datetime(numbers, unit="s", utc=True, errors="coerce")
+        return pd.to_datetime(pd.to_numeric(text, errors="coerce"), unit="s", utc=True, errors="coerce")
+    return pd.to_datetime(text, format=date_format, utc=True, errors="coerce")
+
+
+def infer_date_format(values) -> str | None:
+    """Return the one date format that reads a column: ``"ISO8601"``, or a strptime format from
+    :data:`DATE_FORMATS`. None when no format reads any value.
+
+    The format that reads the most values wins; where several read as many values but give other
+    dates (``03.01.2022``: 3 January or 1 March?) it raises :class:`AmbiguousDates` naming them.
+
+    >>> infer_date_format(["2022-02-24", "2022-03-01T10:00:00Z"])
+    'ISO8601'
+    >>> infer_date_format(["24.02.2022", "03.01.2022"])
+    '%d.%m.%Y'
+    >>> infer_date_format(["03.01.2022", "10.01.2022"])
+    Traceback (most recent call last):
+    ...
+    presslens.io.AmbiguousDates: dates fit more than one format: '%d.%m.%Y', '%m.%d.%Y'
+    """
+    text = pd.Series(values, dtype="string").str.strip()
+    text = text[text.notna() & (text != "")]
+    if text.empty:
+        return None
+    candidates = ("ISO8601", *DATE_FORMATS)
+    parsed = {"ISO8601": _try_format(text, "ISO8601")}
+    if parsed["ISO8601"].notna().all():
+        return "ISO8601"
+    parsed.update((f, _try_format(text, f)) for f in DATE_FORMATS)
+    best = max(int(p.notna().sum()) for p in parsed.values())
+    if best == 0:
+        return None
+    winners = [f for f in candidates if int(parsed[f].notna().sum()) == best]
+    distinct = [f for i, f in enumerate(winners) if not any(parsed[f].equals(parsed[g]) for g in winners[:i])]
+    if len(distinct) > 1:
+        raise AmbiguousDates(f"dates fit more than one format: {', '.join(repr(f) for f in distinct)}")
+    return winners[0]
+
+
+def _parse_dates(values: pd.Series, date_format: str | None) -> tuple[pd.Series, str | None]:
+    """Return the parsed dates (NaT where a value does not fit) and the format used."""
     text = values.astype("string").str.strip()
-    parsed = pd.to_datetime(text, format=date_format or "ISO8601", utc=True, errors="coerce")
-    if date_format is None and parsed.isna().any():
-        retry = parsed.isna() & text.notna() & (text != "")
-        parsed[retry] = pd.to_datetime(text[retry], format="mixed", utc=True, errors="coerce")
-    return parsed
+    if date_format is None:
+        date_format = infer_date_format(text)
+        if date_format is None:
+            return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]"), None
+    return _try_format(text, date_format), date_format
 
 
 def read_table(
@@ -278,21 +378,25 @@ def read_table(
     voice: str | None = None,
     date_format: str | None = None,
     problems: list | None = None,
+    notes: list | None = None,
 ) -> pd.DataFrame:
     """Read a CSV, JSON Lines, JSON or Parquet file of articles.
 
     ``columns`` maps schema fields (``id``, ``title``, ``date``, ``url``, ``text``, ``source``,
     ``voice``) to the file's column names; unmapped fields use a column of the same name if
     present. ``text`` and ``date`` are required; ``source`` defaults to the file's stem and
-    ``voice`` to the source. ``date_format`` is a strptime format, ``"epoch"`` for seconds since
-    1970, or None for ISO 8601 with a lenient fallback.
+    ``voice`` to the source. ``date_format`` is a strptime format, ``"ISO8601"``, ``"epoch"`` for
+    seconds since 1970, or None to infer one format for the whole column (:func:`infer_date_format`):
+    a column that two formats read differently (day-first or month-first) is refused until
+    ``date_format`` says which. The format used is noted in ``notes`` (kind ``"date format"``).
+    A value the format does not read, or a date in the future, rejects its record.
     """
     path = Path(path)
     columns = dict(columns or {})
     unknown = set(columns) - set(SCHEMA_FIELDS)
     if unknown:
         raise ValueError(f"unknown schema fields in columns: {sorted(unknown)}; use {SCHEMA_FIELDS}")
-    rows = list(_records(path, problems))
+    rows = list(_records(path, problems, notes))
     if not rows:
         if problems is None or not any(p["path"] == str(path) for p in problems):
             _fail(problems, path, 1, "no records")
@@ -312,13 +416,23 @@ def read_table(
             return frame[name].astype(object).where(frame[name].notna(), None)
         return pd.Series([default] * len(frame), dtype=object)
 
+    raw_dates = column("date", None)
+    try:
+        dates, used_format = _parse_dates(raw_dates, date_format)
+    except AmbiguousDates as error:
+        _fail(problems, path, None, f"{error} in column {mapping['date']!r}; say which with date_format= "
+              f"(on the command line: --date-format), e.g. --date-format '%d.%m.%Y'")
+        return _empty_raw()
+    _note(notes, path, None, "date format", used_format or "",
+          f"dates in column {mapping['date']!r} read as {used_format}" if used_format
+          else f"no date format reads column {mapping['date']!r}")
     out = pd.DataFrame(
         {
             "id": column("id", None),
             "source": column("source", None),
             "voice": column("voice", None),
             "title": column("title").map(lambda v: "" if v is None else str(v)),
-            "date": _parse_dates(column("date", None), date_format),
+            "date": dates,
             "url": column("url").map(lambda v: "" if v is None else str(v)),
             "text": column("text").map(lambda v: "" if v is None else str(v)),
             "path": str(path),
@@ -329,10 +443,14 @@ def read_table(
     out["voice"] = out["voice"].fillna(voice).fillna(out["source"]).astype(str)
     if source is not None:
         out["source"] = source
-    raw_dates = column("date", None)
     keep = pd.Series(True, index=out.index)
+    expected = f" (the column's format is {used_format})" if used_format else " (no known date format reads this column; pass date_format)"
     for i in out.index[out["date"].isna()]:
-        _fail(problems, path, int(out.at[i, "line"]), f"bad date {raw_dates[i]!r}")
+        _fail(problems, path, int(out.at[i, "line"]), f"bad date {raw_dates[i]!r}{expected}")
+        keep[i] = False
+    latest = latest_date()
+    for i in out.index[keep & (out["date"].dt.tz_convert(None) > latest)]:
+        _fail(problems, path, int(out.at[i, "line"]), f"bad date {raw_dates[i]!r}: in the future")
         keep[i] = False
     for i in out.index[keep & (out["text"].str.strip() == "")]:
         _fail(problems, path, int(out.at[i, "line"]), "empty body")
@@ -362,7 +480,7 @@ _STUDY_READERS = {
 }
 
 
-def read_study(name: str, *, problems: list | None = None) -> pd.DataFrame:
+def read_study(name: str, *, problems: list | None = None, notes: list | None = None) -> pd.DataFrame:
     """Read pinned study source ``name`` (fetched and checksum-verified) into the raw schema.
 
     The press releases and articles get a fixed voice (``STUDY_VOICES``); each headline's voice is
@@ -378,10 +496,11 @@ def read_study(name: str, *, problems: list | None = None) -> pd.DataFrame:
         voice=STUDY_VOICES.get(name),
         date_format=spec.get("date_format"),
         problems=problems,
+        notes=notes,
     )
 
 
-def read_path(path, *, problems: list | None = None, **table_options) -> pd.DataFrame:
+def read_path(path, *, problems: list | None = None, notes: list | None = None, **table_options) -> pd.DataFrame:
     """Read a seed-format ``.txt`` file, a table file, or every such file in a folder (sorted)."""
     path = Path(path)
     if path.is_dir():
@@ -389,16 +508,16 @@ def read_path(path, *, problems: list | None = None, **table_options) -> pd.Data
         if not files:
             _fail(problems, path, None, "folder holds no .txt, .csv, .jsonl, .json or .parquet file")
             return _empty_raw()
-        frames = [read_path(p, problems=problems, **table_options) for p in files]
+        frames = [read_path(p, problems=problems, notes=notes, **table_options) for p in files]
         frames = [f for f in frames if len(f)]
         return pd.concat(frames, ignore_index=True) if frames else _empty_raw()
     if not path.exists():
         _fail(problems, path, None, "no such file or folder")
         return _empty_raw()
     if path.suffix.lower() == ".txt":
-        return read_seed(path, problems=problems)
+        return read_seed(path, problems=problems, notes=notes)
     if path.suffix.lower() in TABLE_SUFFIXES:
-        return read_table(path, problems=problems, **table_options)
+        return read_table(path, problems=problems, notes=notes, **table_options)
     _fail(problems, path, None, f"unsupported file type {path.suffix!r}; use .txt (seed format), .csv, .jsonl, .json or .parquet")
     return _empty_raw()
 

@@ -114,7 +114,8 @@ def run(inputs, out, *, target_names=stance.TARGETS, engine: str = "local", sche
         table_options: dict | None = None) -> dict:
     """Run the pipeline on ``inputs`` (paths or study source names; none: the embedded sample) and
     write ``articles``, ``sentences``, ``aggregates`` (and ``rejected``) as Parquet into ``out``,
-    plus ``summary.json``. Returns the summary.
+    plus ``summary.json``, which also gives the date format each table file was read with and
+    every note of the load (a UTF-16 file, an over-long sentence split). Returns the summary.
 
     The local engine scores the chunks in ``jobs`` processes (default: one per CPU core); the
     rows are the same whatever the number of processes (tested).
@@ -157,6 +158,11 @@ def run(inputs, out, *, target_names=stance.TARGETS, engine: str = "local", sche
         "sentences": int(len(sentences)),
         "duplicates_dropped": int(len(corpus.duplicates)),
         "bad_inputs": int(len(rejected)),
+        "date_formats": corpus.date_formats(),
+        "notes": [
+            {"path": r.path, "line": None if pd.isna(r.line) else int(r.line), "kind": r.kind, "note": r.note}
+            for r in corpus.notes.itertuples(index=False) if r.kind != "date format"
+        ],
         "targets": {t: int((scored[f"{t}_mentions"] > 0).sum()) for t in target_names},
         "stance": skipped_reason or "predicted for sentences naming " + ", ".join(stance_targets),
         "seconds": round(time.perf_counter() - started, 2),
