@@ -172,7 +172,7 @@ def attribute(sentences) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=["kind", "speaker", "cue"], index=frame.index)
     out["speaker_resolved"] = out["speaker"].map(speaker_name)
     if {"article_id", "position"} <= set(frame.columns):
-        order = frame.sort_values(["article_id", "position"]).index
+        order = frame.sort_values(["article_id", "position"], kind="stable").index
         last, article = "", None
         for i in order:
             if frame.at[i, "article_id"] != article:

@@ -536,22 +536,27 @@ def plot_log_odds(table: pd.DataFrame, *, k: int = 8, ncols: int = 2, title: str
     """
     import matplotlib.pyplot as plt
 
+    from presslens.plots import log10_axis, steady
+
     comparisons = list(table.groupby(["group", "reference"], sort=True).groups)
     nrows = -(-len(comparisons) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.6 * nrows), squeeze=False, sharey=True)
     for ax, (group, reference) in zip(axes.flat, comparisons):
         block = table[(table["group"] == group) & (table["reference"] == reference)]
         total = block["count"] + block["reference_count"]
-        ax.scatter(total, block["z"], s=4, color="0.6", alpha=0.5, linewidths=0, rasterized=True)
-        ax.set_xscale("log")
+        # Coordinates rounded, and the log taken here on a linear axis, so that no last-bit
+        # difference between CPUs' log functions can move a pixel (plots.steady).
+        ax.scatter(steady(np.log10(total)), steady(block["z"]), s=4, color="0.6", alpha=0.5, linewidths=0, rasterized=True)
+        log10_axis(ax.xaxis, total.min(), total.max())
         ax.axhline(1.96, color="0.3", lw=0.6, ls=":")
         ax.axhline(-1.96, color="0.3", lw=0.6, ls=":")
         top = top_terms(block, k)
-        top_total = top["count"] + top["reference_count"]
-        ax.scatter(top_total, top["z"], s=12, color="C3")
-        ys = _spread(top["z"].tolist(), gap=(table["z"].max() - table["z"].min()) * 0.055)  # panels share y
-        for x, y, y_label, term in zip(top_total, top["z"], ys, top["term"]):
-            ax.annotate(term, (x, y), xytext=(x * 1.15, y_label), fontsize=8, color="C3", va="center",
+        top_x = steady(np.log10(top["count"] + top["reference_count"]))
+        top_y = steady(top["z"])
+        ax.scatter(top_x, top_y, s=12, color="C3")
+        ys = steady(_spread(top_y.tolist(), gap=(table["z"].max() - table["z"].min()) * 0.055))  # panels share y
+        for x, y, y_label, term in zip(top_x, top_y, ys, top["term"]):
+            ax.annotate(term, (x, y), xytext=(steady(x + np.log10(1.15)), y_label), fontsize=8, color="C3", va="center",
                         arrowprops={"arrowstyle": "-", "color": "C3", "lw": 0.4} if abs(y - y_label) > 1e-9 else None)
         against = "the rest" if reference == "rest" else reference
         ax.set_title(f"{group} vs {against}", fontsize=10)

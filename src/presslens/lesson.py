@@ -287,7 +287,7 @@ def plot_chart_exercise(weeks: pd.DataFrame, voices):
 
     fig, ax = plt.subplots(figsize=(8, 3.6))
     for i, voice in enumerate(voices):
-        block = weeks[(weeks["target"] == "NATO") & (weeks["voice"] == voice)].dropna(subset=["AGAINST"]).sort_values("week")
+        block = weeks[(weeks["target"] == "NATO") & (weeks["voice"] == voice)].dropna(subset=["AGAINST"]).sort_values("week", kind="stable")
         if block.empty:
             continue
         # points with their intervals, not a line: a line would join weeks across the hidden ones

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import matplotlib
+import numpy as np
 
 from presslens import paths
 
@@ -22,6 +23,37 @@ STYLE = {
     "grid.alpha": 0.3,
     "font.size": 10,
 }
+
+
+STEADY_DECIMALS = 9
+
+
+def steady(values, decimals: int = STEADY_DECIMALS) -> np.ndarray:
+    """Return ``values`` rounded to ``decimals`` places, for use as plot coordinates.
+
+    NumPy computes ``log``, ``log10`` and the like with other code on CPUs with AVX-512 (Intel's
+    SVML) than on others, and the results can differ in the last bit. That is invisible in a table
+    but can move an anti-aliased edge by a fraction of a pixel, so a figure drawn from such values
+    would differ between machines. Rounded coordinates are the same everywhere (a value would have
+    to fall within 1e-16 of a rounding boundary to differ). Matplotlib's log axes take the logarithm
+    themselves: plot ``steady(np.log10(x))`` on a linear axis instead (see :func:`log10_axis`).
+
+    >>> steady([0.1 + 0.2, 1 / 3]).tolist()
+    [0.3, 0.333333333]
+    """
+    return np.round(np.asarray(values, dtype=float), decimals)
+
+
+def log10_axis(axis, low: float, high: float) -> None:
+    """Label a linear ``axis`` that holds ``log10`` values as a log scale: a tick at each power of
+    ten from ``low`` to ``high`` (data values, not logs), minor ticks at 2-9 times each power."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
+    first, last = int(np.floor(np.log10(low))), int(np.ceil(np.log10(high)))
+    axis.set_major_locator(FixedLocator(steady(np.arange(first, last + 1))))
+    minor = [k + np.log10(m) for k in range(first, last) for m in range(2, 10)]
+    axis.set_minor_locator(FixedLocator(steady(minor)))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{10 ** round(value):,}"))
 
 
 def use_style() -> None:

@@ -145,7 +145,7 @@ def plot_weekly(table: pd.DataFrame, voices):
     fig, axes = plt.subplots(3, len(target_names), figsize=(6 * len(target_names), 8.5), sharex=True, squeeze=False)
     for col, target in enumerate(target_names):
         for i, voice in enumerate(voices):
-            block = with_gaps(table[(table["target"] == target) & (table["voice"] == voice)].sort_values("week"))
+            block = with_gaps(table[(table["target"] == target) & (table["voice"] == voice)].sort_values("week", kind="stable"))
             if block.empty:
                 continue
             color = f"C{i}"
@@ -194,7 +194,7 @@ def plot_headlines(table: pd.DataFrame, target: str = "Russia"):
     """AGAINST share of headlines naming the target per outlet (outlets with enough headlines)."""
     import matplotlib.pyplot as plt
 
-    block = table[(table["target"] == target)].dropna(subset=["AGAINST"]).sort_values(["AGAINST", "outlet"])
+    block = table[(table["target"] == target)].dropna(subset=["AGAINST"]).sort_values(["AGAINST", "outlet"], kind="stable")
     fig, ax = plt.subplots(figsize=(7, 0.32 * len(block) + 1.2))
     groups = sorted(block["group"].unique())
     for i, group in enumerate(groups):
