@@ -43,3 +43,117 @@ def test_paired_difference_ci_excludes_zero_for_a_clear_gain():
     good, bad = gold.copy(), np.array(["x"] * 200)
     diff, low, high = stats.paired_difference_ci(lambda g, p: np.mean(g == p), gold, good, bad)
     assert diff == pytest.approx(0.5) and low > 0
+
+
+# --- prediction-powered inference ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed, lam", [(0, None), (1, None), (2, 1.0), (3, 0.0), (4, 0.3)])
+def test_ppi_mean_agrees_with_ppi_python_on_independent_data(seed, lam):
+    import ppi_py
+    rng = np.random.default_rng(seed)
+    n, big_n = 200 + 50 * seed, 3000
+    gold = rng.integers(0, 2, n).astype(float)
+    predicted = np.where(rng.random(n) < 0.75, gold, 1 - gold)
+    predicted_all = (rng.random(big_n) < 0.4).astype(float)
+    estimate, low, high = stats.ppi_mean(predicted_all, predicted, gold, confidence=0.95, lam=lam)
+    ref_low, ref_high = ppi_py.ppi_mean_ci(gold, predicted, predicted_all, alpha=0.05, lam=lam)
+    ref_estimate = ppi_py.ppi_mean_pointestimate(gold, predicted, predicted_all, lam=lam)
+    np.testing.assert_allclose([estimate, low, high], [np.ravel(ref_estimate)[0], ref_low[0], ref_high[0]], atol=1e-6)
+
+
+def test_ppi_mean_on_numbers_not_only_labels():
+    import ppi_py
+    rng = np.random.default_rng(5)
+    gold = rng.normal(0.1, 0.5, 400)
+    predicted = gold * 0.6 - 0.2 + rng.normal(0, 0.2, 400)
+    predicted_all = rng.normal(-0.15, 0.35, 5000)
+    got = stats.ppi_mean(predicted_all, predicted, gold)
+    ref = ppi_py.ppi_mean_ci(gold, predicted, predicted_all, alpha=0.05)
+    np.testing.assert_allclose(got[1:], [ref[0][0], ref[1][0]], atol=1e-6)
+
+
+def test_ppi_mean_by_hand_with_and_without_power_tuning():
+    gold = np.array([1, 0, 1, 1, 0, 0, 1, 0], dtype=float)
+    model = np.array([1, 1, 1, 1, 0, 1, 1, 0], dtype=float)
+    corpus = np.concatenate([model, [1, 1, 0, 1, 1, 1, 0, 1]])
+    # lam = 1: 12/16 predicted, minus the 2/8 the model over-counts where the truth is known
+    assert stats.ppi_mean(corpus, model, gold, lam=1.0)[0] == pytest.approx(0.5)
+    # lam = 0: the annotators' mean alone, with the plain interval
+    estimate, low, high = stats.ppi_mean(corpus, model, gold, lam=0.0)
+    half = 1.959963984540054 * np.sqrt(0.25 / 8)  # var (ddof 0) of gold = 0.25
+    assert (estimate, low, high) == pytest.approx((0.5, 0.5 - half, 0.5 + half))
+
+
+def test_cluster_robust_variance_by_hand():
+    # values 1, 0 | 1, 1: mean 0.75, article sums of deviations -0.5 and 0.5, so
+    # variance = 2 / (2 - 1) * (0.25 + 0.25) / 4**2 = 0.0625, standard error 0.25
+    mean, low, high = stats.cluster_mean_ci([1, 0, 1, 1], ["a", "a", "b", "b"])
+    assert mean == 0.75 and high - mean == pytest.approx(1.959963984540054 * 0.25)
+    # each item its own article: (4 / 3) * 0.1875 / 4 = 0.0625 as well, by chance of these numbers
+    alone = stats.cluster_mean_ci([1, 0, 1, 1])
+    assert alone[2] - alone[0] == pytest.approx(1.959963984540054 * np.sqrt(4 / 3 * 0.1875 / 4))
+
+
+def _clustered_run(rng, truth_intercept=-0.5, articles=200, labelled=300):
+    sizes = rng.poisson(12, articles) + 1
+    article = np.repeat(np.arange(articles), sizes)
+    effect = rng.normal(0, 1, articles)[article]
+    gold = (rng.random(len(article)) < 1 / (1 + np.exp(-(truth_intercept + effect)))).astype(float)
+    # a biased classifier: misses 40% of the 1s and calls 5% of the 0s 1, so it under-counts
+    predicted = np.where(gold == 1, rng.random(len(gold)) > 0.4, rng.random(len(gold)) < 0.05).astype(float)
+    sample = rng.choice(len(gold), labelled, replace=False)
+    return article, gold, predicted, sample
+
+
+def test_clustered_ppi_intervals_cover_the_truth_where_naive_ones_do_not():
+    from numpy.polynomial.hermite_e import hermegauss
+
+    nodes, weights = hermegauss(80)  # the truth: E[sigmoid(-0.5 + Z)], Z standard normal
+    truth = float(np.sum(weights / np.sqrt(2 * np.pi) / (1 + np.exp(-(-0.5 + nodes)))))
+    rng = np.random.default_rng(7)
+    covered = np.zeros((1000, 3), dtype=bool)
+    for run in range(1000):
+        article, gold, predicted, sample = _clustered_run(rng)
+        intervals = [
+            stats.ppi_mean(predicted, predicted[sample], gold[sample], clusters_all=article, clusters_labelled=article[sample]),
+            stats.ppi_mean(predicted, predicted[sample], gold[sample]),  # clustering ignored
+            stats.cluster_mean_ci(predicted, article),  # the model's share, not corrected
+        ]
+        covered[run] = [low <= truth <= high for _, low, high in intervals]
+    clustered, independent, naive = covered.mean(axis=0)
+    assert 0.93 <= clustered <= 0.97, clustered
+    assert independent < 0.925, independent
+    assert naive < 0.05, naive
+
+
+def test_ppi_mean_refuses_what_it_cannot_use():
+    with pytest.raises(ValueError, match="together"):
+        stats.ppi_mean([1, 0, 1], [1, 0], [1, 1], clusters_all=["a", "a", "b"])
+    with pytest.raises(ValueError, match="missing"):
+        stats.ppi_mean([1, 0, 1], [1, np.nan], [1, 1])
+    with pytest.raises(ValueError, match="must be in the corpus"):
+        stats.ppi_mean([1, 0, 1], [1, 0], [1, 1], clusters_all=["a", "a", "b"], clusters_labelled=["a", "z"])
+
+
+def test_corrected_means_says_which_method_each_group_used():
+    rng = np.random.default_rng(3)
+    rows = []
+    for voice, n, labelled in (("all annotated", 40, 40), ("sampled", 400, 60), ("none", 50, 0)):
+        article = np.repeat(np.arange(n // 5), 5)
+        gold = (rng.random(n) < 0.3).astype(float)
+        predicted = np.where(rng.random(n) < 0.8, gold, 1 - gold)
+        shown = np.full(n, np.nan)
+        pick = rng.choice(n, labelled, replace=False)
+        shown[pick] = gold[pick]
+        rows.append(pd.DataFrame({"voice": voice, "article_id": [f"{voice}{a}" for a in article],
+                                  "predicted": predicted, "gold": shown}))
+    table = stats.corrected_means(pd.concat(rows), "voice", "predicted", "gold").set_index("voice")
+    assert table.loc["all annotated", "method"] == "gold labels"
+    assert table.loc["sampled", "method"] == "prediction-powered"
+    assert table.loc["none", "method"] == "model only, not corrected (no labelled sample)"
+    assert table["n labelled"].tolist() == [40, 0, 60]  # sorted by voice
+    block = rows[0]
+    assert table.loc["all annotated", "estimate"] == pytest.approx(block["gold"].mean())
+    assert table.loc["none", "estimate"] == pytest.approx(rows[2]["predicted"].mean())
+    assert (table["low"] <= table["estimate"]).all() and (table["estimate"] <= table["high"]).all()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 N_BOOT = 1000
 SEED = 20220224
@@ -151,3 +152,168 @@ def permutation_test(values, groups, clusters=None, *, within=None, n_perm: int 
         diff = statistic(values[shuffled == labels[0]], values[shuffled == labels[1]])
         extreme += abs(diff) >= abs(observed) - 1e-12
     return float(observed), float((1 + extreme) / (1 + n_perm))
+
+
+# --- prediction-powered inference --------------------------------------------------------------
+
+
+def _cluster_cov(a, b, clusters) -> float:
+    """Cluster-robust covariance of the means of ``a`` and ``b``: the sum over clusters of the
+    products of the clusters' summed deviations, over n squared, times G / (G - 1) (the usual
+    small-sample factor for G clusters). With every item its own cluster and no factor, it is the
+    plain covariance (ddof 0) over n."""
+    n = len(a)
+    da, db = a - a.mean(), b - b.mean()
+    sums_a = np.bincount(clusters, weights=da)
+    sums_b = np.bincount(clusters, weights=db)
+    g = len(sums_a)
+    factor = g / (g - 1) if g > 1 else float("nan")
+    return float(factor * np.dot(sums_a, sums_b) / n**2)
+
+
+def ppi_mean(predicted_all, predicted_labelled, gold_labelled, *, clusters_all=None, clusters_labelled=None,
+             confidence: float = CONFIDENCE, lam: float | None = None):
+    """Return ``(estimate, low, high)``: the prediction-powered estimate of a mean and its interval.
+
+    The target is the mean of the gold value (a 0/1 label gives a share) over the corpus given:
+    ``predicted_all`` holds the model's value for every item of that corpus, the labelled ones
+    included; ``predicted_labelled`` and ``gold_labelled`` the model's and the annotators' values
+    for a random sample of it (the model's values there must come from a model that did not train
+    on those items, such as out-of-fold predictions). The estimate is the mean of the predictions
+    over the corpus plus the mean error of the model on the labelled sample,
+
+        lam * mean(predicted_all) + mean(gold_labelled - lam * predicted_labelled),
+
+    so a model that over-counts a label is corrected by how much it over-counts it where the truth
+    is known (Angelopoulos, Bates, Fannjiang, Jordan & Zrnic, "Prediction-powered inference",
+    *Science* 382, 2023). ``lam`` is chosen to minimise the variance (PPI++: Angelopoulos, Duchi &
+    Zrnic 2023, arXiv:2311.01453), clipped to [0, 1]: 0 is the annotators' mean alone, 1 plain PPI.
+
+    The interval is normal, the estimate +- z times its standard error. Without clusters the two
+    samples are treated as independent items, and the result equals ``ppi_py.ppi_mean_ci``
+    (ppi-python) with ``alpha = 1 - confidence`` (tested). With ``clusters_all`` and
+    ``clusters_labelled`` (article IDs; the labelled items' articles are among the corpus's), the
+    articles are the sampling units: each article's contribution to the error (its deviations in
+    the corpus mean of the predictions plus its labelled items' deviations in the rectifier) is
+    summed, the variance is the sum of their squares times G / (G - 1) for G articles, and ``lam``
+    minimises that variance. This treats the corpus's articles as a sample of what the voice
+    publishes, as the article bootstrap does elsewhere, so the interval carries the article
+    clustering as well as the model's errors and the sampling of the labelled items; in a
+    simulation with a biased classifier and clustered data it covers the truth in 93-97% of runs
+    (tested).
+
+    >>> gold = [1, 0, 1, 1, 0, 0, 1, 0]
+    >>> model = [1, 1, 1, 1, 0, 1, 1, 0]  # says 1 too often
+    >>> corpus = model + [1, 1, 0, 1, 1, 1, 0, 1]
+    >>> round(ppi_mean(corpus, model, gold, lam=1.0)[0], 4)  # 12/16 predicted, minus 2/8 over-counted
+    0.5
+    """
+    f_all = np.asarray(predicted_all, dtype=float)
+    f_lab = np.asarray(predicted_labelled, dtype=float)
+    y_lab = np.asarray(gold_labelled, dtype=float)
+    n, big_n = len(y_lab), len(f_all)
+    if len(f_lab) != n:
+        raise ValueError(f"predicted_labelled has {len(f_lab)} items, gold_labelled {n}")
+    if n < 2 or big_n < 2:
+        raise ValueError(f"need at least 2 labelled items and 2 items in all (got {n} and {big_n})")
+    if np.isnan(f_all).any() or np.isnan(f_lab).any() or np.isnan(y_lab).any():
+        raise ValueError("ppi_mean takes no missing values: drop unlabelled items from the labelled arrays")
+    if (clusters_all is None) != (clusters_labelled is None):
+        raise ValueError("give clusters_all and clusters_labelled together, or neither")
+    z = norm.ppf(1 - (1 - confidence) / 2)
+    if clusters_all is not None:
+        return _ppi_mean_clustered(f_all, f_lab, y_lab, clusters_all, clusters_labelled, lam, z)
+    if lam is None:  # ppi_py's choices, to the letter: covariance with ddof 0, variance of both samples with ddof 1
+        cov = np.mean((y_lab - y_lab.mean()) * (f_lab - f_lab.mean()))
+        var = (1 + n / big_n) * np.var(np.concatenate([f_lab, f_all]), ddof=1)
+        lam = float(np.clip(cov / var, 0.0, 1.0)) if var > 0 else 0.0
+    rectifier = y_lab - lam * f_lab
+    estimate = lam * f_all.mean() + rectifier.mean()
+    half = z * np.sqrt(lam**2 * np.var(f_all) / big_n + np.var(rectifier) / n)
+    return float(estimate), float(estimate - half), float(estimate + half)
+
+
+def _ppi_mean_clustered(f_all, f_lab, y_lab, clusters_all, clusters_labelled, lam, z):
+    """PPI with articles as the sampling units: each article's contribution to the estimate's error
+    (its items' deviations in the corpus mean of the predictions, and its labelled items' deviations
+    in the rectifier) is summed before squaring, so the covariance between the two parts that share
+    an article is counted too."""
+    big_n, n = len(f_all), len(y_lab)
+    c_all, c_lab = np.asarray(clusters_all), np.asarray(clusters_labelled)
+    if len(c_all) != big_n or len(c_lab) != n:
+        raise ValueError("clusters_all and clusters_labelled must have one entry per item")
+    codes, uniques = pd.factorize(np.concatenate([c_all, c_lab]))
+    groups = len(np.unique(codes[:big_n]))
+    if len(uniques) > groups:
+        raise ValueError("every labelled item's article must be in the corpus (clusters_all)")
+    if groups < 2:
+        raise ValueError("need at least 2 articles for a cluster-robust interval")
+    a_codes, l_codes = codes[:big_n], codes[big_n:]
+    a = np.bincount(a_codes, weights=f_all - f_all.mean(), minlength=len(uniques)) / big_n
+    b = np.bincount(l_codes, weights=y_lab - y_lab.mean(), minlength=len(uniques)) / n
+    d = np.bincount(l_codes, weights=f_lab - f_lab.mean(), minlength=len(uniques)) / n
+    e = a - d  # each article's influence is b + lam * e
+    if lam is None:
+        lam = float(np.clip(-np.dot(b, e) / np.dot(e, e), 0.0, 1.0)) if np.dot(e, e) > 0 else 0.0
+    estimate = lam * f_all.mean() + (y_lab - lam * f_lab).mean()
+    influence = b + lam * e
+    half = z * np.sqrt(groups / (groups - 1) * np.dot(influence, influence))
+    return float(estimate), float(estimate - half), float(estimate + half)
+
+
+def cluster_mean_ci(values, clusters=None, *, confidence: float = CONFIDENCE):
+    """Return ``(mean, low, high)`` with a normal interval whose variance is cluster-robust (as in
+    :func:`ppi_mean`): the analytic counterpart of resampling articles. Without clusters, each item
+    is its own cluster."""
+    values = np.asarray(values, dtype=float)
+    if len(values) < 2:
+        return (float(values.mean()) if len(values) else float("nan")), float("nan"), float("nan")
+    clusters = np.arange(len(values)) if clusters is None else pd.factorize(np.asarray(clusters))[0]
+    half = norm.ppf(1 - (1 - confidence) / 2) * np.sqrt(_cluster_cov(values, values, clusters))
+    return float(values.mean()), float(values.mean() - half), float(values.mean() + half)
+
+
+METHOD_GOLD = "gold labels"
+METHOD_PPI = "prediction-powered"
+METHOD_MODEL = "model only, not corrected (no labelled sample)"
+GOLD_COVERAGE = 0.95  # at least this share of a group annotated: its gold labels are used
+MIN_LABELLED = 10  # fewer random labelled items in a group: no correction is attempted
+
+
+def corrected_means(frame: pd.DataFrame, by, predicted: str, gold: str, *, cluster: str = "article_id",
+                    confidence: float = CONFIDENCE, gold_coverage: float = GOLD_COVERAGE,
+                    min_labelled: int = MIN_LABELLED) -> pd.DataFrame:
+    """Return one row per group of ``by``: ``estimate``, ``low``, ``high``, ``n``, ``n labelled``
+    and ``method``, the mean of ``gold`` estimated as well as the labels allow.
+
+    ``frame`` has one row per item of the corpus: ``predicted`` the model's value (0/1 for a share;
+    out-of-fold where the item is annotated), ``gold`` the annotators' value where the item is in a
+    random annotated sample and NaN elsewhere (leave items annotated for other reasons, such as a
+    sample enriched for one label, as NaN), and ``cluster`` the article. In each group:
+
+    - ``"gold labels"`` where at least ``gold_coverage`` of the items are annotated: the annotators'
+      mean with a cluster-robust interval;
+    - ``"prediction-powered"`` where at least ``min_labelled`` are: :func:`ppi_mean`, clustered;
+    - ``"model only, not corrected (no labelled sample)"`` otherwise: the model's mean with a
+      cluster-robust interval, which carries none of the model's errors.
+    """
+    names = list(by) if isinstance(by, (list, tuple)) else [by]
+    rows = []
+    for key, block in frame.groupby(names, sort=True, observed=True):
+        key = key if isinstance(key, tuple) else (key,)
+        labelled = block[block[gold].notna()]
+        n, n_lab = len(block), len(labelled)
+        if n_lab and n_lab >= gold_coverage * n:
+            method = METHOD_GOLD
+            estimate, low, high = cluster_mean_ci(labelled[gold], labelled[cluster], confidence=confidence)
+        elif n_lab >= min_labelled:
+            method = METHOD_PPI
+            estimate, low, high = ppi_mean(
+                block[predicted], labelled[predicted], labelled[gold],
+                clusters_all=block[cluster], clusters_labelled=labelled[cluster], confidence=confidence,
+            )
+        else:
+            method = METHOD_MODEL
+            estimate, low, high = cluster_mean_ci(block[predicted], block[cluster], confidence=confidence)
+        rows.append((*key, estimate, low, high, n, n_lab, method))
+    return pd.DataFrame(rows, columns=[*names, "estimate", "low", "high", "n", "n labelled", "method"])
