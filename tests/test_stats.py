@@ -33,9 +33,69 @@ def test_mean_ci_covers_the_mean_and_is_reproducible():
 
 def test_grouped_mean_ci_hides_small_cells():
     frame = pd.DataFrame({"voice": ["a"] * 30 + ["b"] * 5, "score": np.r_[np.linspace(-1, 1, 30), np.zeros(5)]})
-    table = stats.grouped_mean_ci(frame, "voice", "score", min_count=20)
+    with pytest.raises(ValueError, match="article_id"):
+        stats.grouped_mean_ci(frame, "voice", "score", min_count=20)
+    table = stats.grouped_mean_ci(frame, "voice", "score", cluster=None, min_count=20)
     assert table["voice"].tolist() == ["a"] and table["n"].tolist() == [30]
     assert table["mean"].iloc[0] == pytest.approx(0)
+
+
+# --- one rule for intervals: articles are resampled ---------------------------------------------------
+
+
+def _clustered_values():
+    """20 articles of 10 sentences; all sentences of an article share its value (0 or 1)."""
+    article = np.repeat(np.arange(20), 10)
+    return (article % 2).astype(float), article
+
+
+def test_the_cluster_bootstrap_resamples_articles_not_sentences():
+    values, article = _clustered_values()
+    _, low_iid, high_iid = stats.mean_ci(values)
+    mean, low, high = stats.mean_ci(values, article)
+    # By hand: 20 independent articles, each 0 or 1 with mean 0.5: standard error sqrt(0.25 / 20) =
+    # 0.112, so a 95% interval about 0.44 wide; 200 independent sentences give about 0.14.
+    assert mean == 0.5
+    assert high - low == pytest.approx(2 * 1.96 * np.sqrt(0.25 / 20), rel=0.15)
+    assert high_iid - low_iid == pytest.approx(2 * 1.96 * np.sqrt(0.25 / 200), rel=0.15)
+    # the same through bootstrap_ci and grouped_mean_ci
+    assert stats.bootstrap_ci(np.mean, values, clusters=article)[1:] == pytest.approx((low, high), abs=0.06)
+    frame = pd.DataFrame({"voice": "v", "article_id": article, "x": values})
+    row = stats.grouped_mean_ci(frame, "voice", "x").iloc[0]
+    assert (row["n"], row["articles"], row["low"], row["high"]) == (200, 20, low, high)
+
+
+def test_a_resample_that_does_not_resample_has_no_spread_and_is_caught():
+    values, article = _clustered_values()
+    draws = stats.bootstrap_draws(np.mean, values, clusters=article, n_boot=200)
+    assert draws.std() > 0.05  # a bootstrap that returned the sample itself would have 0
+    within = stats.bootstrap_draws(np.mean, values, clusters=np.zeros(len(values)), n_boot=50)
+    assert np.isnan(within).all()  # one cluster: nothing to resample, so no draws, not 50 copies
+
+
+def test_bootstrap_draws_keep_every_sentence_of_a_drawn_article():
+    article = np.array(["a", "a", "a", "b", "c", "c"])
+    sizes = stats.bootstrap_draws(len, article, clusters=article, n_boot=300)
+    # each draw takes 3 articles; its size is a sum of three of 3, 1 and 2 sentences
+    possible = {a + b + c for a in (3, 1, 2) for b in (3, 1, 2) for c in (3, 1, 2)}
+    assert set(sizes.astype(int)) <= possible and len(set(sizes.astype(int))) > 3
+
+
+def test_f_avg_is_undefined_not_silently_one_class_when_a_class_is_absent():
+    gold = np.array(["AGAINST"] * 5 + ["NONE"] * 5)
+    guess = np.array(["AGAINST"] * 4 + ["NONE"] * 6)
+    assert np.isnan(stats.macro_f1(gold, guess, labels=("FAVOR", "AGAINST")))
+    # with FAVOR present once, both classes count
+    gold[0], guess[0] = "FAVOR", "FAVOR"
+    assert stats.macro_f1(gold, guess, labels=("FAVOR", "AGAINST")) == pytest.approx((1 + 2 * 3 / (2 * 3 + 0 + 1)) / 2)
+
+
+def test_an_interval_with_many_undefined_draws_is_nan_not_the_lucky_draws():
+    gold = np.array(["FAVOR"] + ["AGAINST"] * 19)
+    guess = gold.copy()
+    f_avg = lambda g, p: stats.macro_f1(g, p, labels=("FAVOR", "AGAINST"))  # noqa: E731
+    estimate, low, high = stats.bootstrap_ci(f_avg, gold, guess, n_boot=200)
+    assert estimate == 1.0 and np.isnan(low) and np.isnan(high)  # FAVOR is missing from ~36% of draws
 
 
 def test_paired_difference_ci_excludes_zero_for_a_clear_gain():
@@ -157,3 +217,22 @@ def test_corrected_means_says_which_method_each_group_used():
     assert table.loc["all annotated", "estimate"] == pytest.approx(block["gold"].mean())
     assert table.loc["none", "estimate"] == pytest.approx(rows[2]["predicted"].mean())
     assert (table["low"] <= table["estimate"]).all() and (table["estimate"] <= table["high"]).all()
+
+
+def test_corrected_shares_stay_in_0_1_and_a_labelled_sample_of_zeros_gets_an_exact_interval():
+    article = np.repeat(np.arange(40), 5)
+    predicted = np.zeros(200)
+    predicted[:20] = 1  # the model says FAVOR 10% of the time
+    gold = np.full(200, np.nan)
+    gold[::4] = 0  # the annotators never do, in 50 labelled sentences
+    frame = pd.DataFrame({"voice": "v", "article_id": article, "p": predicted, "g": gold})
+    row = stats.corrected_means(frame, "voice", "p", "g").iloc[0]
+    assert row["method"] == "prediction-powered" and row["low"] == 0.0
+    # Clopper-Pearson for 0 of 50: the upper bound solves (1 - p)^50 = 0.025
+    assert row["high"] == pytest.approx(1 - 0.025 ** (1 / 50))
+
+
+def test_values_from_one_article_get_no_interval():
+    mean, low, high = stats.mean_ci([0.1, 0.2, 0.3], ["a", "a", "a"])
+    assert mean == pytest.approx(0.2) and np.isnan(low) and np.isnan(high)
+    assert np.isnan(stats.bootstrap_ci(np.mean, [0.1, 0.2], clusters=["a", "a"])[1])

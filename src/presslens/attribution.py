@@ -248,6 +248,7 @@ def load_gold(corpus, *, path=None):
 def evaluate(gold: pd.DataFrame, predicted: pd.DataFrame, *, n_boot: int = stats.N_BOOT) -> pd.DataFrame:
     """Return precision and recall of ``quoted`` and speaker accuracy, each with a 95% interval.
 
+    Intervals resample articles (the article is the sentence ID without its last part).
     Speaker accuracy is over the sentences that are quoted in the gold set and found quoted,
     compared with :func:`same_speaker` (``unnamed`` only matches ``unnamed``).
     """
@@ -265,9 +266,10 @@ def evaluate(gold: pd.DataFrame, predicted: pd.DataFrame, *, n_boot: int = stats
     def recall(g, f):
         return np.sum(g & f) / max(np.sum(g), 1)
 
+    articles = np.array([s.rsplit("-", 1)[0] for s in gold["sentence_id"]])  # intervals resample articles
     rows = [
-        ("precision of quoted", int(is_found.sum()), *stats.bootstrap_ci(precision, is_gold, is_found, n_boot=n_boot)),
-        ("recall of quoted", int(is_gold.sum()), *stats.bootstrap_ci(recall, is_gold, is_found, n_boot=n_boot)),
-        ("speaker right, when quoted and found", int(both.sum()), *stats.mean_ci(right[both], n_boot=n_boot)),
+        ("precision of quoted", int(is_found.sum()), *stats.bootstrap_ci(precision, is_gold, is_found, clusters=articles, n_boot=n_boot)),
+        ("recall of quoted", int(is_gold.sum()), *stats.bootstrap_ci(recall, is_gold, is_found, clusters=articles, n_boot=n_boot)),
+        ("speaker right, when quoted and found", int(both.sum()), *stats.mean_ci(right[both], articles[both], n_boot=n_boot)),
     ]
     return pd.DataFrame(rows, columns=["measure", "n", "value", "low", "high"])

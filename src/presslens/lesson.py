@@ -215,9 +215,10 @@ def explore(scored: pd.DataFrame, *, voice: str = "all", target: str = "Russia",
         frame = frame[frame["text"].str.contains(keywords.term_pattern(term), regex=True)]
     rows = [("sentences", len(frame), np.nan, np.nan)]
     if len(frame):
+        articles = frame["article_id"].to_numpy()  # intervals resample articles
         for label in ("AGAINST", "FAVOR"):
-            rows.append((f"share {label}", *stats.mean_ci(frame["stance"].to_numpy() == label, n_boot=n_boot)))
-        rows.append(("mean sentiment toward target", *stats.mean_ci(frame["toward"].to_numpy(), n_boot=n_boot)))
+            rows.append((f"share {label}", *stats.mean_ci(frame["stance"].to_numpy() == label, articles, n_boot=n_boot)))
+        rows.append(("mean sentiment toward target", *stats.mean_ci(frame["toward"].to_numpy(), articles, n_boot=n_boot)))
     summary = pd.DataFrame(rows, columns=["measure", "value", "low", "high"])
     unique = frame.drop_duplicates("sentence_id").assign(date=lambda d: d["date"].dt.strftime("%Y-%m-%d"))
     lines = keywords.kwic(unique, term.strip() or stance.canonical_target(target), width=60)

@@ -121,11 +121,13 @@ def cohen_kappa(first, second, labels=LABELS) -> float:
 
 
 def agreement(table: pd.DataFrame, *, by=None, n_boot: int = stats.N_BOOT) -> pd.DataFrame:
-    """Return the two passes' agreement: n, observed agreement and Cohen's kappa with a 95% interval."""
+    """Return the two passes' agreement: n, observed agreement and Cohen's kappa with a 95% interval
+    that resamples articles (the cluster bootstrap; ``table`` needs ``article_id``)."""
     groups = [("all", table)] if by is None else list(table.groupby(by, sort=True))
     rows = []
     for key, block in groups:
-        kappa = stats.bootstrap_ci(cohen_kappa, block["label_a"].to_numpy(), block["label_b"].to_numpy(), n_boot=n_boot)
+        kappa = stats.bootstrap_ci(cohen_kappa, block["label_a"].to_numpy(), block["label_b"].to_numpy(),
+                                   clusters=block["article_id"].to_numpy(), n_boot=n_boot)
         observed = float(np.mean(block["label_a"].to_numpy() == block["label_b"].to_numpy()))
         rows.append((key, len(block), observed, *kappa))
     return pd.DataFrame(rows, columns=[by or "pairs", "n", "observed", "kappa", "low", "high"])
@@ -684,15 +686,19 @@ METHOD_COLUMNS = ("model", "rules", "sentence VADER", "always AGAINST")
 
 
 def scores(predictions: pd.DataFrame, *, by=None, methods=METHOD_COLUMNS, n_boot: int = stats.N_BOOT) -> pd.DataFrame:
-    """Return F_avg and macro-F1 with bootstrap 95% intervals per method (and per ``by`` group)."""
+    """Return F_avg and macro-F1 per method (and per ``by`` group) with 95% intervals from the cluster
+    bootstrap: the articles in ``article_id`` are resampled, each with all its items. A resample
+    that lacks a class has no F_avg (:func:`presslens.stats.macro_f1`); past 1% of such draws the
+    interval is NaN."""
     groups = [("all", predictions)] if by is None else list(predictions.groupby(by, sort=True))
     rows = []
     for key, block in groups:
         gold = block["label"].to_numpy()
+        articles = block["article_id"].to_numpy()
         for method in methods:
             guess = block[method].to_numpy()
-            fav = stats.bootstrap_ci(f_avg, gold, guess, n_boot=n_boot)
-            mac = stats.bootstrap_ci(macro_f1, gold, guess, n_boot=n_boot)
+            fav = stats.bootstrap_ci(f_avg, gold, guess, clusters=articles, n_boot=n_boot)
+            mac = stats.bootstrap_ci(macro_f1, gold, guess, clusters=articles, n_boot=n_boot)
             rows.append((key, method, len(block), *fav, *mac))
     columns = [by or "items", "method", "n", "F_avg", "F_avg low", "F_avg high", "macro-F1", "macro-F1 low", "macro-F1 high"]
     return pd.DataFrame(rows, columns=columns)
@@ -704,9 +710,11 @@ def confusion(gold, predicted) -> pd.DataFrame:
     return table.reindex(index=list(LABELS), columns=list(LABELS), fill_value=0)
 
 
-def share_ci(labels, label: str, *, n_boot: int = stats.N_BOOT, seed: int = SEED):
-    """Return ``(share, low, high)`` of ``label`` among ``labels`` with a bootstrap 95% interval."""
-    return stats.mean_ci(np.asarray(labels) == label, n_boot=n_boot, seed=seed)
+def share_ci(labels, label: str, clusters=None, *, n_boot: int = stats.N_BOOT, seed: int = SEED):
+    """Return ``(share, low, high)`` of ``label`` among ``labels`` with a bootstrap 95% interval that
+    resamples the articles in ``clusters`` (one per label); without them, labels are resampled
+    one by one, which is right only for independent items."""
+    return stats.mean_ci(np.asarray(labels) == label, clusters, n_boot=n_boot, seed=seed)
 
 
 @lru_cache(maxsize=1)

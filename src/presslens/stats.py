@@ -1,8 +1,12 @@
-"""Intervals and scores: percentile bootstrap, macro-F1, and grouped means with their intervals.
+"""Intervals and scores: the cluster bootstrap, macro-F1, grouped means, permutation tests, and
+prediction-powered estimates.
 
-Every estimate the notebooks report comes with a 95% interval from a seeded percentile bootstrap
-(Efron & Tibshirani 1993, "An Introduction to the Bootstrap", ch. 13), so a re-run gives the same
-interval.
+Sentences come in articles, so the rule is one: an interval either resamples articles (the seeded
+percentile cluster bootstrap of :func:`bootstrap_ci`, :func:`mean_ci` and :func:`grouped_mean_ci`
+given article IDs; Efron & Tibshirani 1993, ch. 13; Davison & Hinkley 1997, sec. 3.8) or is
+analytically cluster-robust (:func:`ppi_mean`, :func:`cluster_mean_ci`). Each function says which;
+resampling single rows is for items that are independent. Seeds are fixed, so a re-run gives the
+same interval.
 """
 from __future__ import annotations
 
@@ -18,11 +22,16 @@ CONFIDENCE = 0.95
 def macro_f1(gold, predicted, labels=("negative", "neutral", "positive")) -> float:
     """Return the unweighted mean of per-class F1 over ``labels``.
 
-    A class never predicted and never true is skipped; one predicted or true but never right
-    scores 0 (as in scikit-learn's ``f1_score(average="macro")``).
+    Every class in ``labels`` counts. A class predicted or true but never right scores 0 (as in
+    scikit-learn's ``f1_score(average="macro")``). A class that is neither true nor predicted
+    anywhere has no F1 (0 / 0), and then neither has the mean: the result is NaN. It is not
+    skipped, because skipping it would quietly turn SemEval's F_avg (FAVOR and AGAINST) into the
+    F1 of one class; a bootstrap counts such resamples as undefined (:func:`bootstrap_ci`).
 
     >>> macro_f1(["a", "a", "b", "b"], ["a", "b", "b", "b"], labels=("a", "b"))
     0.7333333333333334
+    >>> macro_f1(["a", "a"], ["a", "a"], labels=("a", "b"))
+    nan
     """
     gold, predicted = np.asarray(gold), np.asarray(predicted)
     scores = []
@@ -31,71 +40,140 @@ def macro_f1(gold, predicted, labels=("negative", "neutral", "positive")) -> flo
         fp = np.sum((predicted == label) & (gold != label))
         fn = np.sum((predicted != label) & (gold == label))
         if tp + fp + fn == 0:
-            continue
+            return float("nan")
         scores.append(2 * tp / (2 * tp + fp + fn))
     return float(np.mean(scores)) if scores else float("nan")
 
 
-def bootstrap_ci(statistic, *arrays, n_boot: int = N_BOOT, seed: int = SEED, confidence: float = CONFIDENCE):
-    """Return ``(estimate, low, high)``: the statistic and its percentile bootstrap interval.
+def _cluster_rows(clusters, n):
+    """Return ``(codes, members)``: each item's cluster number and, per cluster, its item rows."""
+    if clusters is None:
+        codes = np.arange(n)
+    else:
+        clusters = np.asarray(clusters)
+        if len(clusters) != n:
+            raise ValueError(f"clusters has {len(clusters)} entries for {n} items")
+        codes = pd.factorize(clusters)[0]
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    return codes, np.split(order, bounds)
 
-    The same rows are resampled from every array in ``arrays`` (paired resampling).
+
+def bootstrap_draws(statistic, *arrays, clusters=None, n_boot: int = N_BOOT, seed: int = SEED) -> np.ndarray:
+    """Return ``n_boot`` bootstrap values of ``statistic(*arrays)``, NaN where it is undefined.
+
+    With ``clusters`` (article IDs, one per row) whole clusters are drawn with replacement and every
+    row of a drawn cluster comes along, so sentences of one article stay together (the cluster
+    bootstrap; Davison & Hinkley 1997, sec. 3.8). Without, rows are drawn one by one: use that only
+    for items that are independent. The same rows are drawn from every array (paired resampling).
     """
     arrays = [np.asarray(a) for a in arrays]
     n = len(arrays[0])
-    estimate = statistic(*arrays)
+    _, members = _cluster_rows(clusters, n)
+    if clusters is not None and len(members) < 2:  # one article: nothing to resample
+        return np.full(n_boot, np.nan)
     rng = np.random.default_rng(seed)
     draws = np.empty(n_boot)
     for b in range(n_boot):
-        idx = rng.integers(0, n, n)
+        picked = rng.integers(0, len(members), len(members))
+        idx = np.concatenate([members[k] for k in picked]) if clusters is not None else picked
         draws[b] = statistic(*(a[idx] for a in arrays))
+    return draws
+
+
+def _interval(draws, confidence):
     tail = (1 - confidence) / 2
-    low, high = np.quantile(draws, [tail, 1 - tail])
-    return float(estimate), float(low), float(high)
+    defined = draws[~np.isnan(draws)]
+    if len(defined) < len(draws) * 0.99:  # more than 1% undefined: no interval
+        return float("nan"), float("nan")
+    low, high = np.quantile(defined, [tail, 1 - tail])
+    return float(low), float(high)
 
 
-def mean_ci(values, *, n_boot: int = N_BOOT, seed: int = SEED, confidence: float = CONFIDENCE):
-    """Return ``(mean, low, high)`` with a percentile bootstrap interval, vectorised over draws."""
+def bootstrap_ci(statistic, *arrays, clusters=None, n_boot: int = N_BOOT, seed: int = SEED,
+                 confidence: float = CONFIDENCE):
+    """Return ``(estimate, low, high)``: the statistic and its percentile bootstrap interval.
+
+    Resampling is by cluster where ``clusters`` is given (article IDs: the cluster bootstrap), by
+    row otherwise (:func:`bootstrap_draws`). Resamples where the statistic is undefined (NaN, such
+    as an F1 of a class absent from the resample) are left out of the quantiles; if they are more
+    than 1% of the draws the interval is NaN rather than an interval of the lucky draws.
+    """
+    estimate = statistic(*(np.asarray(a) for a in arrays))
+    draws = bootstrap_draws(statistic, *arrays, clusters=clusters, n_boot=n_boot, seed=seed)
+    return (float(estimate), *_interval(draws, confidence))
+
+
+def mean_ci(values, clusters=None, *, n_boot: int = N_BOOT, seed: int = SEED, confidence: float = CONFIDENCE):
+    """Return ``(mean, low, high)`` with a percentile bootstrap interval, NaN values ignored.
+
+    With ``clusters`` (article IDs) the cluster bootstrap: articles are drawn with replacement, and
+    each draw's mean is the mean over all values of the drawn articles; values from a single
+    article get no interval (NaN). Without, values are drawn one by one (independent items only).
+    Vectorised over draws.
+    """
     values = np.asarray(values, dtype=float)
-    values = values[~np.isnan(values)]
+    keep = ~np.isnan(values)
+    values = values[keep]
     if len(values) == 0:
         return float("nan"), float("nan"), float("nan")
     rng = np.random.default_rng(seed)
     means = np.empty(n_boot)
-    chunk = max(1, 2_000_000 // len(values))
-    for start in range(0, n_boot, chunk):
-        stop = min(n_boot, start + chunk)
-        means[start:stop] = values[rng.integers(0, len(values), (stop - start, len(values)))].mean(axis=1)
+    if clusters is None:
+        chunk = max(1, 2_000_000 // len(values))
+        for start in range(0, n_boot, chunk):
+            stop = min(n_boot, start + chunk)
+            means[start:stop] = values[rng.integers(0, len(values), (stop - start, len(values)))].mean(axis=1)
+    else:
+        codes = pd.factorize(np.asarray(clusters)[keep])[0]
+        if codes.max() < 1:  # one article: nothing to resample, no interval
+            return float(values.mean()), float("nan"), float("nan")
+        sums = np.bincount(codes, weights=values)
+        counts = np.bincount(codes).astype(float)
+        g = len(sums)
+        chunk = max(1, 2_000_000 // g)
+        for start in range(0, n_boot, chunk):
+            stop = min(n_boot, start + chunk)
+            picked = rng.integers(0, g, (stop - start, g))
+            means[start:stop] = sums[picked].sum(axis=1) / counts[picked].sum(axis=1)
     tail = (1 - confidence) / 2
     low, high = np.quantile(means, [tail, 1 - tail])
     return float(values.mean()), float(low), float(high)
 
 
-def grouped_mean_ci(frame: pd.DataFrame, by, value: str, *, min_count: int = 20, **options) -> pd.DataFrame:
-    """Return ``n``, ``mean``, ``low``, ``high`` of ``value`` per group, NaN ignored.
+def grouped_mean_ci(frame: pd.DataFrame, by, value: str, *, cluster: str | None = "article_id", min_count: int = 20,
+                    **options) -> pd.DataFrame:
+    """Return ``n``, ``articles``, ``mean``, ``low``, ``high`` of ``value`` per group, NaN ignored.
 
-    Groups with fewer than ``min_count`` values are dropped, so no cell rests on a handful of
-    sentences; lower it knowingly.
+    The intervals resample the articles in column ``cluster`` (the cluster bootstrap of
+    :func:`mean_ci`); pass ``cluster=None`` only for rows that are independent. Groups with fewer
+    than ``min_count`` values are dropped, so no cell rests on a handful of sentences; lower it
+    knowingly.
     """
+    if cluster is not None and cluster not in frame.columns:
+        raise ValueError(f"no {cluster!r} column to resample by; pass cluster=None only for independent rows")
     rows = []
     for key, group in frame.groupby(by, sort=True, observed=True):
-        vals = group[value].dropna().to_numpy()
-        if len(vals) < min_count:
+        group = group[group[value].notna()]
+        if len(group) < min_count:
             continue
-        mean, low, high = mean_ci(vals, **options)
+        clusters = group[cluster].to_numpy() if cluster is not None else None
+        mean, low, high = mean_ci(group[value].to_numpy(), clusters, **options)
         key = key if isinstance(key, tuple) else (key,)
-        rows.append((*key, len(vals), mean, low, high))
+        articles = group[cluster].nunique() if cluster is not None else len(group)
+        rows.append((*key, len(group), articles, mean, low, high))
     names = list(by) if isinstance(by, (list, tuple)) else [by]
-    return pd.DataFrame(rows, columns=[*names, "n", "mean", "low", "high"])
+    return pd.DataFrame(rows, columns=[*names, "n", "articles", "mean", "low", "high"])
 
 
-def paired_difference_ci(metric, gold, predicted_a, predicted_b, **options):
-    """Return ``(difference, low, high)`` of ``metric(gold, a) - metric(gold, b)``, resampled in pairs.
+def paired_difference_ci(metric, gold, predicted_a, predicted_b, *, clusters=None, **options):
+    """Return ``(difference, low, high)`` of ``metric(gold, a) - metric(gold, b)``, resampled in pairs
+    (by cluster where ``clusters`` is given).
 
     An interval that excludes 0 is what "measurably better" means in this project.
     """
     return bootstrap_ci(
-        lambda g, a, b: metric(g, a) - metric(g, b), gold, predicted_a, predicted_b, **options
+        lambda g, a, b: metric(g, a) - metric(g, b), gold, predicted_a, predicted_b, clusters=clusters, **options
     )
 
 
@@ -282,7 +360,7 @@ MIN_LABELLED = 10  # fewer random labelled items in a group: no correction is at
 
 def corrected_means(frame: pd.DataFrame, by, predicted: str, gold: str, *, cluster: str = "article_id",
                     confidence: float = CONFIDENCE, gold_coverage: float = GOLD_COVERAGE,
-                    min_labelled: int = MIN_LABELLED) -> pd.DataFrame:
+                    min_labelled: int = MIN_LABELLED, n_boot: int = N_BOOT, seed: int = SEED) -> pd.DataFrame:
     """Return one row per group of ``by``: ``estimate``, ``low``, ``high``, ``n``, ``n labelled``
     and ``method``, the mean of ``gold`` estimated as well as the labels allow.
 
@@ -292,11 +370,18 @@ def corrected_means(frame: pd.DataFrame, by, predicted: str, gold: str, *, clust
     sample enriched for one label, as NaN), and ``cluster`` the article. In each group:
 
     - ``"gold labels"`` where at least ``gold_coverage`` of the items are annotated: the annotators'
-      mean with a cluster-robust interval;
-    - ``"prediction-powered"`` where at least ``min_labelled`` are: :func:`ppi_mean`, clustered;
-    - ``"model only, not corrected (no labelled sample)"`` otherwise: the model's mean with a
-      cluster-robust interval, which carries none of the model's errors.
+      mean, with the cluster bootstrap interval of :func:`mean_ci` (articles resampled);
+    - ``"prediction-powered"`` where at least ``min_labelled`` are: :func:`ppi_mean`, with its
+      cluster-robust interval;
+    - ``"model only, not corrected (no labelled sample)"`` otherwise: the model's mean with the
+      cluster bootstrap interval, which carries none of the model's errors.
+
+    For shares (0/1 values) intervals are kept inside [0, 1], and where every labelled value is the
+    same (0 of 53 FAVOR, say) the interval is the exact binomial (Clopper-Pearson) interval of the
+    labelled items, not the zero-width interval the formulas would give.
     """
+    from scipy.stats import binomtest
+
     names = list(by) if isinstance(by, (list, tuple)) else [by]
     rows = []
     for key, block in frame.groupby(names, sort=True, observed=True):
@@ -305,7 +390,7 @@ def corrected_means(frame: pd.DataFrame, by, predicted: str, gold: str, *, clust
         n, n_lab = len(block), len(labelled)
         if n_lab and n_lab >= gold_coverage * n:
             method = METHOD_GOLD
-            estimate, low, high = cluster_mean_ci(labelled[gold], labelled[cluster], confidence=confidence)
+            estimate, low, high = mean_ci(labelled[gold], labelled[cluster], n_boot=n_boot, seed=seed, confidence=confidence)
         elif n_lab >= min_labelled:
             method = METHOD_PPI
             estimate, low, high = ppi_mean(
@@ -314,6 +399,12 @@ def corrected_means(frame: pd.DataFrame, by, predicted: str, gold: str, *, clust
             )
         else:
             method = METHOD_MODEL
-            estimate, low, high = cluster_mean_ci(block[predicted], block[cluster], confidence=confidence)
+            estimate, low, high = mean_ci(block[predicted], block[cluster], n_boot=n_boot, seed=seed, confidence=confidence)
+        values = pd.concat([block[predicted], labelled[gold]])
+        if values.isin([0, 1]).all():
+            low, high = max(low, 0.0), min(high, 1.0)
+            if method != METHOD_MODEL and labelled[gold].nunique() == 1:
+                exact = binomtest(int(labelled[gold].sum()), n_lab).proportion_ci(confidence, method="exact")
+                low, high = float(exact.low), float(exact.high)
         rows.append((*key, estimate, low, high, n, n_lab, method))
     return pd.DataFrame(rows, columns=[*names, "estimate", "low", "high", "n", "n labelled", "method"])

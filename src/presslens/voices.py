@@ -54,9 +54,10 @@ def cells(frame: pd.DataFrame, by: list[str], *, min_count: int, n_boot: int) ->
         key = key if isinstance(key, tuple) else (key,)
         row = dict(zip(by, key), n=len(block))
         if len(block) >= min_count:
-            row["sentiment"], row["sentiment low"], row["sentiment high"] = stats.mean_ci(block["toward"], n_boot=n_boot)
+            articles = block["article_id"].to_numpy()  # intervals resample articles
+            row["sentiment"], row["sentiment low"], row["sentiment high"] = stats.mean_ci(block["toward"], articles, n_boot=n_boot)
             for label in ("AGAINST", "FAVOR"):
-                share = stats.mean_ci(block["stance"].to_numpy() == label, n_boot=n_boot)
+                share = stats.mean_ci(block["stance"].to_numpy() == label, articles, n_boot=n_boot)
                 row[label], row[f"{label} low"], row[f"{label} high"] = share
         rows.append(row)
     columns = [*by, "n", "sentiment", "sentiment low", "sentiment high", "AGAINST", "AGAINST low", "AGAINST high", "FAVOR", "FAVOR low", "FAVOR high"]
