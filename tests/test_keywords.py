@@ -58,7 +58,24 @@ def test_fightin_words_matches_the_hand_worked_log_odds_and_z():
     assert table.loc[("A", "tank"), "z"] == pytest.approx(tank / math.sqrt(3 / 4))
     assert table.loc[("A", "talks"), "z"] == pytest.approx(talks / math.sqrt(3 / 2))
     assert table.loc[("B", "tank"), "z"] == pytest.approx(-tank / math.sqrt(3 / 4))  # the mirror image
-    assert table.loc[("A", "tank"), "p"] == pytest.approx(2 * (1 - 0.5 * (1 + math.erf(tank / math.sqrt(3 / 4) / math.sqrt(2)))))
+    assert "p" not in table.columns  # z ranks terms; no p-value is claimed
+
+
+def test_totals_count_words_not_unigrams_plus_bigrams():
+    # A: "tank tank peace" (3 words; terms tank 2, peace 1, "tank tank" 1, "tank peace" 1: 5 counts);
+    # B: "peace talks" (2 words; peace 1, talks 1, "peace talks" 1). Prior: the pooled counts, in
+    # total a0 = the pooled number of words, 5 (so alpha = pooled counts * 5 / 5).
+    # tank, A vs B: log((2+2)/(3+5-2-2)) - log((0+2)/(2+5-0-2)) = log(1) - log(2/5) = log(2.5).
+    two = pd.DataFrame({"voice": ["A", "B"], "article_id": ["a", "b"], "text": ["tank tank peace", "peace talks"]})
+    counts = keywords.count_terms(two, ngram_range=(1, 2), stop_words=None)
+    assert counts.by_group().sum(axis=1).tolist() == [5.0, 3.0]
+    assert counts.words_by_group().tolist() == [3.0, 2.0]
+    table = keywords.fightin_words(counts, min_count=1).set_index(["group", "term"])
+    assert table.loc[("A", "tank"), "log_odds"] == pytest.approx(math.log(2.5))
+    assert table.loc[("A", "tank"), "se"] == pytest.approx(math.sqrt(1 / 4 + 1 / 2))
+    g2 = keywords.keyness(counts, min_count=1).set_index(["group", "term"])
+    assert g2.loc[("A", "tank"), "g2"] == pytest.approx(keywords.log_likelihood(2, 0, 3, 2))
+    assert "p" not in g2.columns
 
 
 def test_fightin_words_scales_the_prior_with_alpha0():
@@ -220,3 +237,20 @@ def test_plots_draw_one_panel_per_comparison_and_concept():
     fig = keywords.plot_naming(rates)
     assert len([ax for ax in fig.axes if ax.get_visible()]) == rates["concept"].nunique()
     plt.close(fig)
+
+
+def test_war_is_counted_apart_from_war_crimes_world_war_and_cold_war():
+    frame = pd.DataFrame({
+        "voice": ["A"] * 3, "article_id": ["a1", "a2", "a3"],
+        "text": ["The war began; war crimes followed.", "World War II and the Cold War ended.", "Wars and a war."],
+    })
+    rates = keywords.naming_rates(frame, n_boot=10).set_index("variant")["hits"]
+    assert rates["war"] == 3  # "war", "Wars", "war": not the war of war crimes, World War or Cold War
+    assert (rates["war crimes"], rates["World War"], rates["Cold War"]) == (1, 1, 1)
+
+
+def test_an_except_phrase_must_contain_a_form(tmp_path):
+    path = tmp_path / "naming.csv"
+    path.write_text("concept,variant,forms,except,note\nc,war,war,peace talks,\n")
+    with pytest.raises(ValueError, match=r"naming\.csv:2: except phrase 'peace talks'"):
+        keywords.read_naming(path)

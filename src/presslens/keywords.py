@@ -41,7 +41,7 @@ from functools import lru_cache, partial
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.stats import chi2, norm
+from scipy.stats import chi2
 
 from presslens import paths, stats
 
@@ -137,6 +137,14 @@ class TermCounts:
             weights = self._membership()
         return np.asarray((weights @ self.matrix).todense(), dtype=float)
 
+    def words_by_group(self, weights: sparse.spmatrix | None = None) -> np.ndarray:
+        """Return each group's number of words (all tokens, stop words included); ``weights`` as in
+        :meth:`by_group`. These are the totals n_i of the log-odds and of G²: words, not the sum of
+        the counted terms, which counts a word once as a unigram and again in each bigram."""
+        if weights is None:
+            weights = self._membership()
+        return np.asarray(weights @ self.units["words"].to_numpy(dtype=float)).ravel()
+
     def _membership(self) -> sparse.csr_matrix:
         codes = self.units["group_code"].to_numpy()
         n = len(codes)
@@ -197,18 +205,22 @@ def count_terms(
     return TermCounts(matrix, np.asarray(vocabulary, dtype=object), units, groups, by)
 
 
-def log_odds_z(y_i, y_j, alpha):
+def log_odds_z(y_i, y_j, alpha, *, n_i=None, n_j=None, a0=None):
     """Return ``(delta, se, z)``: Monroe et al.'s (2008) log-odds ratio with a Dirichlet prior.
 
     ``y_i`` and ``y_j`` are the count vectors of the two sides over the same terms, ``alpha`` the
-    prior counts (its sum is ``a0``).
+    prior counts, ``n_i`` and ``n_j`` the sides' numbers of words and ``a0`` the prior's total
+    (by default the sums of ``y_i``, ``y_j`` and ``alpha``, right when the terms are single words
+    and every word is counted).
 
     >>> delta, se, z = log_odds_z([2, 1], [0, 3], [1, 1])
     >>> round(float(delta[0]), 4), round(float(z[0]), 4)  # log(6), log(6) / sqrt(4/3)
     (1.7918, 1.5517)
     """
     y_i, y_j, alpha = (np.asarray(a, dtype=float) for a in (y_i, y_j, alpha))
-    n_i, n_j, a0 = y_i.sum(), y_j.sum(), alpha.sum()
+    n_i = y_i.sum() if n_i is None else n_i
+    n_j = y_j.sum() if n_j is None else n_j
+    a0 = alpha.sum() if a0 is None else a0
     delta = np.log((y_i + alpha) / (n_i + a0 - y_i - alpha)) - np.log((y_j + alpha) / (n_j + a0 - y_j - alpha))
     se = np.sqrt(1 / (y_i + alpha) + 1 / (y_j + alpha))
     return delta, se, delta / se
@@ -234,11 +246,14 @@ def _sides(counts_by_group, groups, group, reference):
     return y_i, y_j
 
 
-def _prior(counts_by_group, alpha0):
-    pooled = counts_by_group.sum(axis=0)
-    if alpha0 is None:
-        return pooled
-    return alpha0 * pooled / pooled.sum()
+def _prior(counts_by_group, words_by_group, alpha0):
+    """Return ``(alpha, a0)``: the informative Dirichlet prior of Monroe et al. (2008, sec. 3.5.1),
+    each term's prior count in proportion to its pooled count. By default its total ``a0`` is the
+    pooled number of words (every word of the corpus counts once as prior evidence); ``alpha0``
+    sets another total, such as a tenth of it, or 1,000 for a weak prior."""
+    pooled, total = counts_by_group.sum(axis=0), float(np.sum(words_by_group))
+    a0 = total if alpha0 is None else float(alpha0)
+    return a0 * pooled / total, a0
 
 
 def fightin_words(counts: TermCounts, *, against="rest", alpha0: float | None = None, min_count: int = 10) -> pd.DataFrame:
@@ -247,14 +262,21 @@ def fightin_words(counts: TermCounts, *, against="rest", alpha0: float | None = 
     ``against`` is ``"rest"`` (each group against all the others pooled), ``"pairs"`` (every
     ordered pair) or a list of ``(group, reference)`` pairs. Terms used fewer than ``min_count``
     times in all groups together are left out of the table (but count in the totals).
-    Columns: group, reference, term, count, reference_count, log_odds, se, z, p (two-sided).
+    Columns: group, reference, term, count, reference_count, log_odds, se, z.
+
+    The totals are words (:meth:`TermCounts.words_by_group`), not the sum of the counted terms.
+    ``z`` ranks terms; it is not a test. With thousands of terms compared, sentences that come in
+    articles, and a prior drawn from the same counts, a p-value from it would overclaim, so the
+    table has none: the article-bootstrap ``stability`` of :func:`stability` says which terms would
+    stay in a list.
     """
     table = counts.by_group()
-    alpha = _prior(table, alpha0)
+    words = counts.words_by_group()
+    alpha, a0 = _prior(table, words, alpha0)
 
-    def measures(y_i, y_j):
-        delta, se, z = log_odds_z(y_i, y_j, alpha)
-        return {"log_odds": delta, "se": se, "z": z, "p": 2 * norm.sf(np.abs(z))}
+    def measures(y_i, y_j, n_i, n_j):
+        delta, se, z = log_odds_z(y_i, y_j, alpha, n_i=n_i, n_j=n_j, a0=a0)
+        return {"log_odds": delta, "se": se, "z": z}
 
     return _per_comparison(counts, table, against, min_count, measures, "z")
 
@@ -262,9 +284,11 @@ def fightin_words(counts: TermCounts, *, against="rest", alpha0: float | None = 
 def _per_comparison(counts, table, against, min_count, measures, score):
     """Build one long table: for each comparison, the counts of each kept term and its ``measures``."""
     keep = table.sum(axis=0) >= min_count
+    words = counts.words_by_group()
     frames = []
     for group, reference in _comparisons(counts.groups, against):
         y_i, y_j = _sides(table, counts.groups, group, reference)
+        n_i, n_j = _sides(words[:, None], counts.groups, group, reference)
         columns = {
             "group": group,
             "reference": reference,
@@ -272,7 +296,7 @@ def _per_comparison(counts, table, against, min_count, measures, score):
             "count": y_i[keep].astype(int),
             "reference_count": y_j[keep].astype(int),
         }
-        columns.update({name: values[keep] for name, values in measures(y_i, y_j).items()})
+        columns.update({name: values[keep] for name, values in measures(y_i, y_j, float(n_i[0]), float(n_j[0])).items()})
         frames.append(pd.DataFrame(columns))
     return _sorted(frames, score)
 
@@ -313,10 +337,14 @@ def log_ratio(a, b, c, d):
 
 
 def keyness(counts: TermCounts, *, against="rest", min_count: int = 10) -> pd.DataFrame:
-    """Return the G² keyness table, highest G² first: group, reference, term, count, reference_count, g2, log_ratio, p."""
-    def measures(y_i, y_j):
-        g2 = log_likelihood(y_i, y_j, y_i.sum(), y_j.sum())
-        return {"g2": g2, "log_ratio": log_ratio(y_i, y_j, y_i.sum(), y_j.sum()), "p": chi2.sf(np.abs(g2), df=1)}
+    """Return the G² keyness table, highest G² first: group, reference, term, count, reference_count, g2, log_ratio.
+
+    The corpus sizes are the groups' numbers of words (:meth:`TermCounts.words_by_group`). G² ranks
+    terms here; like Fightin' Words' z it is given without a p-value (see :func:`fightin_words`).
+    """
+    def measures(y_i, y_j, n_i, n_j):
+        g2 = log_likelihood(y_i, y_j, n_i, n_j)
+        return {"g2": g2, "log_ratio": log_ratio(y_i, y_j, n_i, n_j)}
 
     return _per_comparison(counts, counts.by_group(), against, min_count, measures, "g2")
 
@@ -387,12 +415,14 @@ def stability(
         rows, cols = np.concatenate(rows), np.concatenate(cols)
         weights = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(members), len(codes)))
         table = counts.by_group(weights)
-        alpha = _prior(table, alpha0)
+        words = counts.words_by_group(weights)
+        alpha, a0 = _prior(table, words, alpha0)
         tops = {}
         for group, reference in comparisons:
             y_i, y_j = _sides(table, counts.groups, group, reference)
+            n_i, n_j = _sides(words[:, None], counts.groups, group, reference)
             with np.errstate(divide="ignore", invalid="ignore"):  # a term absent from a whole draw
-                z = log_odds_z(y_i[eligible], y_j[eligible], alpha[eligible])[2]
+                z = log_odds_z(y_i[eligible], y_j[eligible], alpha[eligible], n_i=n_i[0], n_j=n_j[0], a0=a0)[2]
             z = np.where(np.isnan(z), -np.inf, z)
             order = np.lexsort((counts.vocabulary[eligible], -z))[:k]
             tops[(group, reference)] = set(eligible[order])
@@ -440,18 +470,31 @@ def kwic(sentences: pd.DataFrame, term: str, *, width: int = 60, text: str = "te
 
 
 def read_naming(path=None) -> pd.DataFrame:
-    """Return the naming-choice table: concept, variant, forms ("|"-separated phrases), note."""
+    """Return the naming-choice table: concept, variant, forms ("|"-separated phrases), except, note.
+
+    ``except`` (optional) lists longer phrases that contain a form but are not this variant and
+    are not counted for it ("war" does not count the "war" of "war crimes", "World War" or "Cold
+    War", which have rows of their own). Each phrase must contain one of the variant's forms once.
+    """
     path = path or NAMING_FILE
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = {"concept", "variant", "forms"} - set(table.columns)
     if missing:
         raise ValueError(f"{path}: missing columns {sorted(missing)}")
-    for line, row in enumerate(table.itertuples(index=False), start=2):
-        if not row.concept.strip() or not row.variant.strip():
+    if "except" not in table.columns:
+        table["except"] = ""
+    for line, (concept, variant, forms_text, excluded) in enumerate(
+        zip(table["concept"], table["variant"], table["forms"], table["except"]), start=2
+    ):
+        if not concept.strip() or not variant.strip():
             raise ValueError(f"{path}:{line}: a concept and a variant are needed")
-        forms = [form for form in row.forms.split("|") if form.strip()]
+        forms = [form for form in forms_text.split("|") if form.strip()]
         if not forms or any(not tokens(form) for form in forms):
-            raise ValueError(f"{path}:{line}: forms {row.forms!r} must be '|'-separated words")
+            raise ValueError(f"{path}:{line}: forms {forms_text!r} must be '|'-separated words")
+        pattern = naming_pattern(forms_text)
+        for phrase in (p for p in excluded.split("|") if p.strip()):
+            if len(pattern.findall(phrase)) != 1:
+                raise ValueError(f"{path}:{line}: except phrase {phrase!r} must contain one of the forms once")
     if table.duplicated(["concept", "variant"]).any():
         dup = table[table.duplicated(["concept", "variant"], keep=False)]
         raise ValueError(f"{path}: variants listed twice: {dup[['concept', 'variant']].values.tolist()}")
@@ -477,7 +520,8 @@ def naming_rates(
 ) -> pd.DataFrame:
     """Return how often each group uses each variant, per 10,000 words, with an interval.
 
-    Words are ``tokens``. The interval is a percentile bootstrap over the group's articles (a
+    Words are ``tokens``; a variant's ``except`` phrases are not counted for it
+    (:func:`read_naming`). The interval is a percentile bootstrap over the group's articles (a
     group's uses cluster in the articles that discuss the topic). With no use at all the bootstrap
     cannot move, so the upper bound is the exact Poisson one for zero events and the row says so.
     Columns: concept, variant, group, hits, articles_with, words, rate, low, high, interval.
@@ -486,7 +530,15 @@ def naming_rates(
     frame = sentences[[unit, by, text]].dropna(subset=[text])
     texts = frame[text].astype(object)
     words = texts.map(lambda t: len(tokens(t))).to_numpy()
-    hits = np.column_stack([texts.str.count(naming_pattern(f)).to_numpy() for f in naming["forms"]]) if len(naming) else np.zeros((len(frame), 0))
+    exceptions = naming["except"] if "except" in naming.columns else pd.Series("", index=naming.index)
+
+    def count(forms, excluded):
+        found = texts.str.count(naming_pattern(forms)).to_numpy()
+        if excluded.strip():  # each excluded phrase holds one form: take its matches back out
+            found = found - texts.str.count(naming_pattern(excluded)).to_numpy()
+        return found
+
+    hits = np.column_stack([count(f, e) for f, e in zip(naming["forms"], exceptions)]) if len(naming) else np.zeros((len(frame), 0))
     per_unit = pd.DataFrame(hits, columns=range(hits.shape[1])).assign(words=words, unit=frame[unit].to_numpy(), group=frame[by].to_numpy())
     per_unit = per_unit.groupby(["group", "unit"], sort=True).sum().reset_index()
     tail = (1 - confidence) / 2

@@ -189,7 +189,10 @@ def toward(texts, target, *, patch: str | None = None) -> np.ndarray:
     return toward_spans(texts, spans, patch=patch)
 
 
-def to_label(compound, threshold: float = 0.05) -> np.ndarray:
+NEUTRAL_BAND = 0.05  # VADER's own: |compound| < 0.05 is neutral (Hutto & Gilbert 2014)
+
+
+def to_label(compound, threshold: float = NEUTRAL_BAND) -> np.ndarray:
     """Map compound scores to negative / neutral / positive with VADER's band (default +-0.05)."""
     compound = np.asarray(compound, dtype=float)
     return np.where(compound >= threshold, "positive", np.where(compound <= -threshold, "negative", "neutral"))
