@@ -236,3 +236,13 @@ def test_values_from_one_article_get_no_interval():
     mean, low, high = stats.mean_ci([0.1, 0.2, 0.3], ["a", "a", "a"])
     assert mean == pytest.approx(0.2) and np.isnan(low) and np.isnan(high)
     assert np.isnan(stats.bootstrap_ci(np.mean, [0.1, 0.2], clusters=["a", "a"])[1])
+
+
+def test_holm_against_a_hand_worked_table():
+    # p:        0.010  0.040  0.030  0.005  0.200
+    # sorted:   0.005 (x5 = 0.025), 0.010 (x4 = 0.040), 0.030 (x3 = 0.090), 0.040 (x2 = 0.080 -> 0.090),
+    #           0.200 (x1 = 0.200)
+    adjusted = stats.holm([0.010, 0.040, 0.030, 0.005, 0.200])
+    assert adjusted == pytest.approx([0.040, 0.090, 0.090, 0.025, 0.200])
+    assert stats.holm([0.5, 0.6]).tolist() == [1.0, 1.0]  # capped at 1
+    assert stats.holm([0.02, 0.02, 0.5]).tolist() == pytest.approx([0.06, 0.06, 0.5])  # ties: the same value

@@ -232,6 +232,27 @@ def permutation_test(values, groups, clusters=None, *, within=None, n_perm: int 
     return float(observed), float((1 + extreme) / (1 + n_perm))
 
 
+def holm(p_values) -> np.ndarray:
+    """Return Holm's (1979) step-down adjusted p-values, in the order given.
+
+    Sorted ascending, the k-th smallest of m p-values is multiplied by (m - k + 1), a running
+    maximum keeps the adjusted values in order, and none exceeds 1. Ties get the same value
+    whatever their order.
+
+    >>> holm([0.01, 0.04, 0.03, 0.005]).tolist()  # 0.005*4, 0.01*3, 0.03*2, 0.04*1 -> max so far
+    [0.03, 0.06, 0.06, 0.02]
+    """
+    p = np.asarray(p_values, dtype=float)
+    m = len(p)
+    order = np.argsort(p, kind="stable")
+    adjusted = np.empty(m)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (m - rank) * p[i]))
+        adjusted[i] = running
+    return adjusted
+
+
 # --- prediction-powered inference --------------------------------------------------------------
 
 
