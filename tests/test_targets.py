@@ -35,6 +35,11 @@ def _found(text, which=None):
          [("Russia", "Moscow", "Moscow"), ("China", "Beijing", "Beijing"), ("United States", "Washington", "Washingtons")]),
         ("The Russia-Ukraine talks resumed.", [("Russia", "Russia", "Russia"), ("Ukraine", "Ukraine", "Ukraine")]),
         ("Russians queued at the border.", [("Russia", "Russians", "Russians")]),
+        # A sentence-initial "The Alliance" is NATO too.
+        ("The Alliance will not send troops to Ukraine.", [("NATO", "The Alliance", "The Alliance"), ("Ukraine", "Ukraine", "Ukraine")]),
+        # The guards are narrow: America and the Russian state are still found next to them.
+        ("America and Latin America disagree.", [("United States", "America", "America")]),
+        ("Russian troops shelled a Russian-speaking town.", [("Russia", "Russian", "Russian")]),
     ],
 )
 def test_mentions_in_real_sentences(text, expected):
@@ -52,6 +57,19 @@ def test_mentions_in_real_sentences(text, expected):
         "Let us talk about it.",  # "us" is not the US
         "The Prussian army and the Natoli family.",
         "Sign up for the RussiaToday newsletter.",
+        # Not the Russian state: its language, its speakers, its literature, its Church.
+        "Russian-speaking residents of Kharkiv queued for bread.",
+        "She teaches Russian literature at the university.",
+        "Schools stopped teaching in the Russian language.",
+        "The Russian-language broadcast was cut.",
+        "The Moscow Patriarchate's parishes in Ukraine split.",
+        "Russian speaking families left the city.",
+        # Not the United States.
+        "Leaders from Latin America met in Brussels.",
+        "The Latin American delegations abstained.",
+        "South America and Central America sent observers.",
+        # Not NATO: another alliance called "the Alliance of ..." or "for ...".
+        "The Alliance for Peace held a rally.",
     ],
 )
 def test_false_friends_are_not_mentions(text):
@@ -96,7 +114,7 @@ def test_the_quick_test_skips_no_mention_on_the_study_corpus(study):
     texts = study.sentences["text"].tolist()
     lexicon = targets.read_lexicon()
     pattern, labels, _ = targets._compiled(targets._key(lexicon, None))
-    full = [(i, *labels[m.lastindex - 1], m.start(), m.end()) for i, t in enumerate(texts) for m in pattern.finditer(t)]
+    full = [(i, *labels[m.lastindex - 1][:2], m.start(), m.end(), labels[m.lastindex - 1][2]) for i, t in enumerate(texts) for m in pattern.finditer(t)]
     assert [tuple(r) for r in targets.mentions(texts).itertuples(index=False)] == full
 
 
@@ -107,3 +125,21 @@ def test_characters_that_case_folding_maps_to_ascii_are_still_found(tmp_path):
     path.write_text("target,alias,case_sensitive,not_followed_by\nTest,Kiss,no,\n")
     table = targets.mentions(["they said ki\u017fs", "they said kiss", "nothing here"], lexicon=targets.read_lexicon(path))
     assert table["text_index"].tolist() == [0, 1]
+
+
+def test_demonym_only_sentences_are_marked():
+    sentences = pd.DataFrame({
+        "sentence_id": ["s1", "s2", "s3", "s4"],
+        "text": ["Russian troops advanced.", "Russia and Russian troops.", "The Kremlin said.", "NATO met."],
+    })
+    flags, table = targets.tag_sentences(sentences, ["Russia"])
+    assert flags["Russia"].tolist() == [True, True, True, False]
+    assert flags["Russia demonym only"].tolist() == [True, False, False, False]
+    assert table["kind"].tolist() == ["demonym", "name", "demonym", "name"]
+
+
+def test_a_bad_kind_names_the_line(tmp_path):
+    path = tmp_path / "lexicon.csv"
+    path.write_text("target,alias,kind\nRussia,Russia,name\nRussia,Russians,people\n")
+    with pytest.raises(ValueError, match=r"lexicon\.csv:3: kind 'people'"):
+        targets.read_lexicon(path)

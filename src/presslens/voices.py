@@ -15,13 +15,14 @@ KEY_DATES = {"2022-02-04": "Putin-Xi joint statement", "2022-02-24": "Russian in
 OUTLETS_FILE = paths.DATA_DIR / "outlets.csv"
 SCORED_COLUMNS = [
     "sentence_id", "article_id", "voice", "date", "week", "target", "text", "toward", "stance", "kind",
-    "speaker", "speaker_resolved",
+    "speaker", "speaker_resolved", "demonym_only",
 ]
 
 
 def score(sentences: pd.DataFrame, target_names=stance.TARGETS, *, held_out: bool = True) -> pd.DataFrame:
     """Return one row per sentence and target it names: sentiment toward the target (VADER on the
-    target's clause), predicted stance, and who speaks (own voice or quoted, and the speaker).
+    target's clause), predicted stance, who speaks (own voice or quoted, and the speaker), and
+    ``demonym_only``: the sentence names the target only by a demonym ("Russian troops").
 
     With ``held_out`` (the default), an annotated sentence gets its out-of-fold label
     (:func:`presslens.stance.held_out_labels`), never one from a model trained on it."""
@@ -35,6 +36,7 @@ def score(sentences: pd.DataFrame, target_names=stance.TARGETS, *, held_out: boo
         texts = rows["text"].astype(object).tolist()
         frame = rows[["sentence_id", "article_id", "voice", "date", "text"]].copy()
         frame["target"] = target
+        frame["demonym_only"] = rows[f"{target} demonym only"].to_numpy()
         frame["toward"] = sentiment.toward(texts, target)
         frame["stance"] = stance.predict(texts, target)
         frame = frame.join(who[["kind", "speaker", "speaker_resolved"]])
