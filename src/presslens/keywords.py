@@ -623,9 +623,13 @@ def plot_log_odds(table: pd.DataFrame, *, k: int = 8, ncols: int = 2, title: str
     return fig
 
 
-def plot_naming(rates: pd.DataFrame, *, ncols: int = 3):
-    """Draw the naming-choice rates: one panel per concept, a dot and 95% interval per group and variant."""
+def plot_naming(rates: pd.DataFrame, *, ncols: int = 3, title: str = "Naming choices: uses per 10,000 words, by voice (95% intervals)"):
+    """Draw the naming-choice rates: one panel per concept, a dot and 95% interval per group and
+    variant, each voice in its colour (:func:`presslens.plots.voice_colours`). The variants of a
+    concept share a panel, so they are compared on one scale."""
     import matplotlib.pyplot as plt
+
+    from presslens.plots import voice_colours
 
     concepts = list(dict.fromkeys(rates["concept"]))
     groups = sorted(rates["group"].unique())
@@ -635,7 +639,9 @@ def plot_naming(rates: pd.DataFrame, *, ncols: int = 3):
     for ax, concept in zip(axes.flat, concepts):
         block = rates[rates["concept"] == concept]
         variants = list(dict.fromkeys(block["variant"]))
-        for offset, group, color in zip(offsets, groups, [f"C{i}" for i in range(len(groups))]):
+        colours = voice_colours(groups)
+        for offset, group in zip(offsets, groups):
+            color = colours[group]
             rows = block[block["group"] == group].set_index("variant").reindex(variants)
             y = np.arange(len(variants)) + offset
             ax.errorbar(rows["rate"], y, xerr=[rows["rate"] - rows["low"], rows["high"] - rows["rate"]],
@@ -649,5 +655,7 @@ def plot_naming(rates: pd.DataFrame, *, ncols: int = 3):
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=len(groups), frameon=False, bbox_to_anchor=(0.5, -0.02))
+    if title:
+        fig.suptitle(title)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig

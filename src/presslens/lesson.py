@@ -286,14 +286,17 @@ def plot_chart_exercise(weeks: pd.DataFrame, voices):
     """The chart of exercise 5: weekly share of sentences naming NATO classified AGAINST NATO."""
     import matplotlib.pyplot as plt
 
+    from presslens.plots import voice_colours
+
+    colours = voice_colours(voices)
     fig, ax = plt.subplots(figsize=(8, 3.6))
-    for i, voice in enumerate(voices):
+    for voice in voices:
         block = weeks[(weeks["target"] == "NATO") & (weeks["voice"] == voice)].dropna(subset=["AGAINST"]).sort_values("week", kind="stable")
         if block.empty:
             continue
         # points with their intervals, not a line: a line would join weeks across the hidden ones
         ax.errorbar(block["week"], block["AGAINST"], yerr=[block["AGAINST"] - block["AGAINST low"], block["AGAINST high"] - block["AGAINST"]],
-                    fmt="o", ms=4, capsize=2, color=f"C{i}", label=voice)
+                    fmt="o", ms=4, capsize=2, color=colours[voice], label=voice)
     for day in ("2022-02-04", "2022-02-24"):
         ax.axvline(pd.Timestamp(day), color="0.3", lw=0.8, ls="--")
     ax.set_ylim(0, 1)

@@ -25,6 +25,28 @@ STYLE = {
 }
 
 
+# One colour per voice in every figure. The four study voices keep theirs whatever else a figure
+# shows; any other voice gets the next unused colour of matplotlib's cycle, in the order given.
+VOICE_COLOURS = {"Kremlin": "C0", "Ukrainian presidency": "C1", "Guardian": "C2", "NYT": "C3"}
+
+
+def voice_colours(voices=()) -> dict:
+    """Return ``{voice: colour}``: the study voices' fixed colours, then C4, C5, ... (cycling past
+    C9) for the others in the order given.
+
+    >>> voice_colours(["NYT", "BBC", "Kremlin", "RT"])
+    {'NYT': 'C3', 'BBC': 'C4', 'Kremlin': 'C0', 'RT': 'C5'}
+    """
+    out, spare = {}, 0
+    for voice in voices:
+        if voice in VOICE_COLOURS:
+            out[voice] = VOICE_COLOURS[voice]
+        elif voice not in out:
+            out[voice] = f"C{4 + spare % 6}"
+            spare += 1
+    return out
+
+
 STEADY_DECIMALS = 9
 
 

@@ -144,19 +144,24 @@ def plot_weekly(table: pd.DataFrame, voices):
     """Weekly sentences naming each target, sentiment toward it and the AGAINST share, per voice."""
     import matplotlib.pyplot as plt
 
+    from presslens.plots import voice_colours
+
+    colours = voice_colours(voices)
     target_names = list(dict.fromkeys(table["target"]))
     fig, axes = plt.subplots(3, len(target_names), figsize=(6 * len(target_names), 8.5), sharex=True, squeeze=False)
     for col, target in enumerate(target_names):
-        for i, voice in enumerate(voices):
+        for voice in voices:
             block = with_gaps(table[(table["target"] == target) & (table["voice"] == voice)].sort_values("week", kind="stable"))
             if block.empty:
                 continue
-            color = f"C{i}"
+            color = colours[voice]
             axes[0, col].plot(block["week"], block["n"].fillna(0), color=color, lw=1.2, label=voice)
-            shown = block
             for row, (value, low, high) in enumerate([("sentiment", "sentiment low", "sentiment high"), ("AGAINST", "AGAINST low", "AGAINST high")], start=1):
-                axes[row, col].plot(shown["week"], shown[value], color=color, marker="o", ms=2.5, lw=1)
-                axes[row, col].fill_between(shown["week"], shown[low], shown[high], color=color, alpha=0.15, lw=0)
+                # a line only between consecutive shown weeks (with_gaps leaves empty rows), and every
+                # shown week its own interval, so an isolated week is as visible as the others
+                axes[row, col].plot(block["week"], block[value], color=color, lw=0.8, alpha=0.7)
+                axes[row, col].errorbar(block["week"], block[value], yerr=[block[value] - block[low], block[high] - block[value]],
+                                        fmt="o", ms=2.5, color=color, elinewidth=0.6, capsize=0)
         axes[0, col].set_title(f"sentences naming {target} per week")
         axes[1, col].set_title(f"sentiment toward {target} (VADER, target clause)")
         axes[2, col].set_title(f"share AGAINST {target} (stance model)")
@@ -165,7 +170,7 @@ def plot_weekly(table: pd.DataFrame, voices):
         for ax in axes[:, col]:
             _mark_dates(ax)
         axes[2, col].tick_params(axis="x", rotation=45)
-    handles = [plt.Line2D([], [], color=f"C{i}", label=voice) for i, voice in enumerate(voices)]
+    handles = [plt.Line2D([], [], color=colours[voice], label=voice) for voice in voices]
     fig.legend(handles=handles, loc="lower center", ncol=len(voices), frameon=False, bbox_to_anchor=(0.5, -0.01))
     fig.suptitle("By week, with 95% intervals (weeks with too few sentences not shown); dashed: 4 and 24 Feb 2022")
     fig.tight_layout(rect=(0, 0.03, 1, 1))

@@ -1,0 +1,58 @@
+"""Figures that do not mislead: one colour per voice everywhere, and weekly lines that never cross
+a hidden week while an isolated week keeps its interval."""
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
+
+from presslens import keywords, lesson, plots, voices  # noqa: E402
+
+
+def _errorbar_colours(ax):
+    return {c.get_label(): to_rgba(c.lines[0].get_color()) for c in ax.containers}
+
+
+def _weeks():
+    rows = []
+    for voice, weeks in (("NYT", [0, 1, 3]), ("Kremlin", [0, 1, 2, 3])):
+        for w in weeks:
+            rows.append({"target": "NATO", "voice": voice, "week": pd.Timestamp("2022-01-03") + pd.Timedelta(weeks=w), "n": 25,
+                         "sentiment": 0.1, "sentiment low": 0.0, "sentiment high": 0.2,
+                         "AGAINST": 0.5, "AGAINST low": 0.4, "AGAINST high": 0.6, "FAVOR": 0.1, "FAVOR low": 0.0, "FAVOR high": 0.2})
+    return pd.DataFrame(rows)
+
+
+def test_the_study_voices_keep_their_colours_in_every_package_figure():
+    kremlin = to_rgba(plots.VOICE_COLOURS["Kremlin"])
+    rates = pd.DataFrame({"concept": "c", "variant": ["a", "a"], "group": ["Guardian", "Kremlin"],  # Guardian sorts first
+                          "rate": [1.0, 2.0], "low": [0.5, 1.5], "high": [1.5, 2.5]})
+    figures = {
+        "naming": keywords.plot_naming(rates),
+        "weekly": voices.plot_weekly(_weeks(), ["NYT", "Kremlin"]),  # Kremlin given second
+        "lesson": lesson.plot_chart_exercise(_weeks(), ["NYT", "Kremlin"]),
+    }
+    assert _errorbar_colours(figures["naming"].axes[0])["Kremlin"] == kremlin
+    assert _errorbar_colours(figures["naming"].axes[0])["Guardian"] == to_rgba("C2")
+    assert {to_rgba(line.get_color()) for line in figures["weekly"].axes[0].lines if line.get_label() == "Kremlin"} == {kremlin}
+    assert _errorbar_colours(figures["lesson"].axes[0])["Kremlin"] == kremlin
+    for fig in figures.values():
+        plt.close(fig)
+
+
+def test_a_hidden_week_breaks_the_line_and_an_isolated_week_has_its_interval():
+    fig = voices.plot_weekly(_weeks(), ["NYT", "Kremlin"])
+    against = fig.axes[2]  # share AGAINST NATO: rows are count, sentiment, AGAINST
+    nyt = [line for line in against.lines if to_rgba(line.get_color()) == to_rgba("C3") and line.get_linestyle() == "-"]
+    y = np.asarray(nyt[0].get_ydata(), dtype=float)
+    assert len(y) == 4 and np.isnan(y[2])  # week 2 is hidden: the line has a hole, it does not join weeks 1 and 3
+    bars = [c for c in against.containers if to_rgba(c.lines[0].get_color()) == to_rgba("C3")][0]
+    segments = bars.lines[2][0].get_segments()
+    drawn = [s for s in segments if len(s) and not np.isnan(s).any()]
+    assert len(drawn) == 3  # weeks 0, 1 and the isolated week 3 each have their interval
+    assert drawn[-1][1][1] - drawn[-1][0][1] == pytest.approx(0.2)  # week 3's: 0.4 to 0.6
+    plt.close(fig)
