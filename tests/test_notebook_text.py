@@ -60,3 +60,13 @@ def test_the_allowed_constants_are_still_the_packages():
     nb = nbformat.read(paths.NOTEBOOKS_DIR / "03-keywords.ipynb", as_version=4)
     asserted = [cell.source for cell in nb.cells if cell.cell_type == "code" and "1.189" in cell.source]
     assert asserted and "assert" in asserted[0] and "1.030" in asserted[0] and "0.75" in asserted[0]
+
+
+@pytest.mark.parametrize("path", sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda p: p.name)
+def test_every_notebook_uses_the_one_minimum_count(path):
+    from presslens import stats
+
+    nb = nbformat.read(path, as_version=4)
+    source = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
+    for value in re.findall(r"^MIN_COUNT = (\d+)", source, re.M):
+        assert int(value) == stats.MIN_COUNT, f"{path.name}: MIN_COUNT = {value}, not stats.MIN_COUNT ({stats.MIN_COUNT})"

@@ -56,3 +56,20 @@ def test_a_hidden_week_breaks_the_line_and_an_isolated_week_has_its_interval():
     assert len(drawn) == 3  # weeks 0, 1 and the isolated week 3 each have their interval
     assert drawn[-1][1][1] - drawn[-1][0][1] == pytest.approx(0.2)  # week 3's: 0.4 to 0.6
     plt.close(fig)
+
+
+def test_headline_outlets_are_sorted_by_group_then_size_small_ones_grey_and_the_caveat_shown():
+    table = pd.DataFrame({
+        "target": "Russia", "group": ["Western", "Western", "non-Western", "Western"],
+        "outlet": ["Big", "Small", "Far", "Mid"], "n": [80, 5, 8, 30],
+        "AGAINST": [0.4, np.nan, np.nan, 0.5], "AGAINST low": [0.3, np.nan, np.nan, 0.4], "AGAINST high": [0.5, np.nan, np.nan, 0.6],
+    })
+    fig = voices.plot_headlines(table, "Russia", min_count=20)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    # groups in sorted order, then by number of headlines
+    assert labels == ["Western: Big (n=80)", "Western: Mid (n=30)", "Western: Small (n=5)", "non-Western: Far (n=8)"]
+    greys = {t.get_text().split(": ")[1].split(" (")[0] for t in ax.get_yticklabels() if to_rgba(t.get_color()) == to_rgba("0.6")}
+    assert greys == {"Far", "Small"}
+    assert any(voices.HEADLINE_CAVEAT == t.get_text() for t in fig.texts)
+    plt.close(fig)

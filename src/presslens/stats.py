@@ -15,6 +15,9 @@ import pandas as pd
 from scipy.stats import norm
 
 N_BOOT = 1000
+# The one threshold of every notebook: a cell (voice x week, month or period; an outlet) with fewer
+# sentences than this shows its count but no measure.
+MIN_COUNT = 20
 SEED = 20220224
 CONFIDENCE = 0.95
 
@@ -141,7 +144,7 @@ def mean_ci(values, clusters=None, *, n_boot: int = N_BOOT, seed: int = SEED, co
     return float(values.mean()), float(low), float(high)
 
 
-def grouped_mean_ci(frame: pd.DataFrame, by, value: str, *, cluster: str | None = "article_id", min_count: int = 20,
+def grouped_mean_ci(frame: pd.DataFrame, by, value: str, *, cluster: str | None = "article_id", min_count: int = MIN_COUNT,
                     **options) -> pd.DataFrame:
     """Return ``n``, ``articles``, ``mean``, ``low``, ``high`` of ``value`` per group, NaN ignored.
 

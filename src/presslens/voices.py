@@ -106,7 +106,7 @@ def read_outlets(path=None) -> pd.DataFrame:
     return table
 
 
-def headline_outlets(scored: pd.DataFrame, *, top: int = 10, min_count: int = 8, n_boot: int = stats.N_BOOT, outlets=None) -> pd.DataFrame:
+def headline_outlets(scored: pd.DataFrame, *, top: int = 10, min_count: int = stats.MIN_COUNT, n_boot: int = stats.N_BOOT, outlets=None) -> pd.DataFrame:
     """Return headline measures per outlet: the ``top`` outlets by headlines naming NATO or Russia,
     plus every non-Western, Ukrainian and Russian outlet that appears at all. Shares and
     sentiment are given only where an outlet has at least ``min_count`` headlines for the target.
@@ -198,23 +198,35 @@ def plot_holders(table: pd.DataFrame, voices):
     return fig
 
 
-def plot_headlines(table: pd.DataFrame, target: str = "Russia"):
-    """AGAINST share of headlines naming the target per outlet (outlets with enough headlines)."""
+HEADLINE_CAVEAT = ("The stance model was trained on article sentences, not headlines, and no headline is annotated: "
+                   "these are the model's labels, not corrected.")
+
+
+def plot_headlines(table: pd.DataFrame, target: str = "Russia", *, min_count: int = stats.MIN_COUNT):
+    """AGAINST share of headlines naming the target per outlet, outlets sorted by group and then by
+    number of headlines. Outlets with fewer than ``min_count`` are listed in grey without a measure.
+    The caveat that the model was not trained on headlines is printed on the figure."""
     import matplotlib.pyplot as plt
 
-    block = table[(table["target"] == target)].dropna(subset=["AGAINST"]).sort_values(["AGAINST", "outlet"], kind="stable")
-    fig, ax = plt.subplots(figsize=(7, 0.32 * len(block) + 1.2))
-    groups = sorted(block["group"].unique())
-    for i, group in enumerate(groups):
-        rows = block[block["group"] == group]
-        y = [list(block["outlet"]).index(o) for o in rows["outlet"]]
-        ax.errorbar(rows["AGAINST"], y, xerr=[rows["AGAINST"] - rows["AGAINST low"], rows["AGAINST high"] - rows["AGAINST"]],
+    block = table[table["target"] == target].sort_values(["group", "n", "outlet"], ascending=[True, False, True], kind="stable")
+    block = block.reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(7.5, 0.3 * len(block) + 1.6))
+    for i, group in enumerate(sorted(block["group"].unique())):
+        rows = block[(block["group"] == group) & (block["n"] >= min_count) & block["AGAINST"].notna()]
+        if rows.empty:  # every outlet of the group is under the threshold: listed in grey, no legend entry
+            continue
+        ax.errorbar(rows["AGAINST"], rows.index, xerr=[rows["AGAINST"] - rows["AGAINST low"], rows["AGAINST high"] - rows["AGAINST"]],
                     fmt="o", ms=4, color=f"C{i}", label=group)
-    ax.set_yticks(range(len(block)), [f"{o} (n={n})" for o, n in zip(block["outlet"], block["n"])])
+    ax.set_yticks(range(len(block)), [f"{g}: {o} (n={n})" for g, o, n in zip(block["group"], block["outlet"], block["n"])], fontsize=8)
+    for label, n in zip(ax.get_yticklabels(), block["n"]):
+        if n < min_count:
+            label.set_color("0.6")
+    ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.set_xlabel(f"share of headlines AGAINST {target} (stance model), 95% CI")
+    ax.set_xlabel(f"share of headlines AGAINST {target} (stance model), 95% CI; grey: fewer than {min_count}, not measured")
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    fig.tight_layout()
+    fig.text(0.01, 0.005, HEADLINE_CAVEAT, fontsize=7, color="0.3", ha="left", va="bottom", wrap=True)
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig
 
 
