@@ -73,3 +73,34 @@ def test_headline_outlets_are_sorted_by_group_then_size_small_ones_grey_and_the_
     assert greys == {"Far", "Small"}
     assert any(voices.HEADLINE_CAVEAT == t.get_text() for t in fig.texts)
     plt.close(fig)
+
+
+def test_monthly_points_sit_mid_month_and_part_months_are_hollow():
+    fig, ax = plt.subplots()
+    months = pd.to_datetime(["2022-02-01", "2022-03-01", "2022-04-01"])
+    plots.plot_monthly(ax, months, [1.0, 2.0, 3.0], color="C0", label="Guardian",
+                       partial=plots.partial_months("2022-02-24", "2022-04-30"))
+    filled = [line for line in ax.lines if line.get_label() == "Guardian"][0]
+    hollow = [line for line in ax.lines if line.get_markerfacecolor() == "white"][0]
+    days = [matplotlib.dates.num2date(x).day for x in matplotlib.dates.date2num(filled.get_xdata())]
+    assert days == [15, 15] and list(filled.get_ydata()) == [2.0, 3.0]  # March and April, mid-month
+    assert list(hollow.get_ydata()) == [1.0]  # February: the file starts on the 24th
+    plt.close(fig)
+
+
+def test_no_two_labels_of_the_log_odds_figure_overlap_and_the_check_can_fail():
+    rng = np.random.default_rng(0)
+    terms = [f"term number {i}" for i in range(40)]
+    rows = []
+    for group in ("A", "B"):
+        for term in terms:  # many terms crowded at nearly the same z and count
+            rows.append({"group": group, "reference": "rest", "term": term, "count": int(rng.integers(20, 25)),
+                         "reference_count": int(rng.integers(20, 25)), "z": 3 + rng.normal(0, 0.05)})
+    fig = keywords.plot_log_odds(pd.DataFrame(rows), k=8)
+    assert plots.overlapping_texts(fig) == []
+    plt.close(fig)
+    fig, ax = plt.subplots()
+    ax.text(0.5, 0.5, "one label")
+    ax.text(0.5, 0.5, "another label")
+    assert plots.overlapping_texts(fig) == [("one label", "another label")]
+    plt.close(fig)

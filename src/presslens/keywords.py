@@ -592,7 +592,15 @@ def plot_log_odds(table: pd.DataFrame, *, k: int = 8, ncols: int = 2, title: str
 
     comparisons = list(table.groupby(["group", "reference"], sort=True).groups)
     nrows = -(-len(comparisons) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.6 * nrows), squeeze=False, sharey=True)
+    height = 3.6
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, height * nrows), squeeze=False, sharey=True)
+    # Labels go in one column right of the points, spaced by 1.6 lines of 8-point text in data units
+    # (the axes are about 70% of a panel's height), so no two labels can overlap.
+    z_low, z_high = float(table["z"].min()), float(table["z"].max())
+    span = (z_high - z_low) * 1.1 or 1.0
+    gap = 1.6 * (8 / 72) * span / (0.7 * height)
+    x_high = float(np.log10((table["count"] + table["reference_count"]).max()))
+    extent = [z_low, z_high]
     for ax, (group, reference) in zip(axes.flat, comparisons):
         block = table[(table["group"] == group) & (table["reference"] == reference)]
         total = block["count"] + block["reference_count"]
@@ -606,15 +614,19 @@ def plot_log_odds(table: pd.DataFrame, *, k: int = 8, ncols: int = 2, title: str
         top_x = steady(np.log10(top["count"] + top["reference_count"]))
         top_y = steady(top["z"])
         ax.scatter(top_x, top_y, s=12, color="C3")
-        ys = steady(_spread(top_y.tolist(), gap=(table["z"].max() - table["z"].min()) * 0.055))  # panels share y
+        ys = steady(_spread(top_y.tolist(), gap=gap))
+        column = steady(x_high + 0.25)
         for x, y, y_label, term in zip(top_x, top_y, ys, top["term"]):
-            ax.annotate(term, (x, y), xytext=(steady(x + np.log10(1.15)), y_label), fontsize=8, color="C3", va="center",
-                        arrowprops={"arrowstyle": "-", "color": "C3", "lw": 0.4} if abs(y - y_label) > 1e-9 else None)
+            ax.annotate(term, (x, y), xytext=(column, y_label), fontsize=8, color="C3", va="center",
+                        arrowprops={"arrowstyle": "-", "color": "C3", "lw": 0.4, "alpha": 0.6})
+        ax.set_xlim(right=steady(x_high + 1.1))
+        extent = [min(extent[0], *ys, z_low), max(extent[1], *ys, z_high)]
         against = "the rest" if reference == "rest" else reference
         ax.set_title(f"{group} vs {against}", fontsize=10)
         ax.set_xlabel("uses in all groups compared (log scale)")
     for ax in axes[:, 0]:
         ax.set_ylabel("z-score of log-odds")
+    axes[0, 0].set_ylim(steady(extent[0] - gap), steady(extent[1] + gap))  # shared by every panel
     for ax in list(axes.flat)[len(comparisons):]:
         ax.set_visible(False)
     if title:

@@ -47,6 +47,80 @@ def voice_colours(voices=()) -> dict:
     return out
 
 
+def mid_month(months):
+    """Return the middle of each month (its 15th day, noon): where a monthly value is plotted, so
+    that a point stands for the whole month, not for its first day.
+
+    >>> [str(t) for t in mid_month(["2022-02-01", "2022-03-01"])]
+    ['2022-02-15 12:00:00', '2022-03-15 12:00:00']
+    """
+    import pandas as pd
+
+    starts = pd.to_datetime(pd.Series(list(months))).dt.to_period("M").dt.start_time
+    return list(starts + pd.Timedelta(days=14, hours=12))
+
+
+def partial_months(first, last) -> set:
+    """Return the starts of the months at the edges of a file that the file covers only in part:
+    the first month when the file begins after its 1st day, the last when it ends before its last.
+
+    >>> sorted(str(m.date()) for m in partial_months("2022-02-24", "2022-07-31"))
+    ['2022-02-01']
+    >>> sorted(str(m.date()) for m in partial_months("2021-10-01", "2022-06-24"))
+    ['2022-06-01']
+    """
+    import pandas as pd
+
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    out = set()
+    if first.day > 1:
+        out.add(first.to_period("M").start_time)
+    if last.normalize() < last.to_period("M").end_time.normalize():
+        out.add(last.to_period("M").start_time)
+    return out
+
+
+def plot_monthly(ax, months, values, *, color, label, partial=(), low=None, high=None):
+    """Draw one voice's monthly values at mid-month: a filled marker for a month its file covers
+    fully, a hollow one for a part-month at the file's edge (``partial``: month starts), with the
+    interval ``low``-``high`` where given, and no marker where a value is missing."""
+    import numpy as np
+    import pandas as pd
+
+    x = mid_month(months)
+    y = np.asarray(values, dtype=float)
+    part = np.array([pd.Timestamp(m).to_period("M").start_time in set(partial) for m in months])
+    ax.plot(x, y, color=color, lw=0.8, alpha=0.7)
+    if low is not None and high is not None:
+        lo, hi = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+        ax.errorbar(x, y, yerr=[y - lo, hi - y], fmt="none", ecolor=color, elinewidth=0.8, capsize=2)
+    full_x = [t for t, p in zip(x, part) if not p]
+    ax.plot(full_x, y[~part], "o", color=color, ms=4, label=label)
+    if part.any():
+        ax.plot([t for t, p in zip(x, part) if p], y[part], "o", ms=4, markerfacecolor="white", markeredgecolor=color)
+
+
+PART_MONTH_NOTE = "hollow: a month the file covers only in part"
+
+
+def overlapping_texts(fig) -> list[tuple[str, str]]:
+    """Return the pairs of annotation texts that overlap on the drawn figure, within each axes
+    (tick labels and titles aside): a figure with labels on top of each other returns them."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    pairs = []
+    for ax in fig.axes:
+        texts = [t for t in ax.texts if t.get_visible() and t.get_text().strip()]
+        boxes = [Text.get_window_extent(t, renderer) for t in texts]  # the text alone, not an annotation's arrow
+        for i in range(len(texts)):
+            for j in range(i + 1, len(texts)):
+                if boxes[i].overlaps(boxes[j]):
+                    pairs.append((texts[i].get_text(), texts[j].get_text()))
+    return pairs
+
+
 STEADY_DECIMALS = 9
 
 
