@@ -64,6 +64,18 @@ def test_explore_filters_by_voice_target_term_and_months():
     assert summary.set_index("measure").loc["sentences", "value"] == 1 and lines["match"].tolist() == ["NATO"]
 
 
+def test_explore_says_which_method_each_share_used():
+    summary, _ = lesson.explore(scored_frame(), target="Russia")
+    assert summary.set_index("measure").loc["share AGAINST", "method"].startswith("model only, not corrected (no labelled sample)")
+    assert summary.set_index("measure").loc["mean sentiment toward target", "method"].startswith("VADER, not corrected")
+    annotated = scored_frame().assign(gold=["AGAINST", "NONE", "AGAINST", None])  # every Russia sentence annotated
+    row = lesson.explore(annotated, voice="Kremlin", target="Russia")[0].set_index("measure").loc["share AGAINST"]
+    assert row["method"] == "gold labels" and row["value"] == pytest.approx(1 / 2)  # the annotators', not the model's 0
+    # all voices: corrected voice by voice (annotations are drawn within voices), weighted by sentences
+    row = lesson.explore(annotated, target="Russia")[0].set_index("measure").loc["share AGAINST"]
+    assert row["value"] == pytest.approx(2 / 3 * 0.5 + 1 / 3 * 1.0) and "voices weighted" in row["method"]
+
+
 def test_the_explorer_falls_back_to_escaped_html_when_headless(monkeypatch):
     monkeypatch.setenv("PRESSLENS_HEADLESS", "1")
     view = lesson.explorer(scored_frame(), ["Kremlin", "NYT"], term="sanctions")

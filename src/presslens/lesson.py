@@ -203,7 +203,10 @@ def explore(scored: pd.DataFrame, *, voice: str = "all", target: str = "Russia",
     ``start`` and ``end`` (months, inclusive), containing ``term`` if given.
 
     ``summary`` has the number of sentences and the AGAINST, FAVOR and mean-sentiment values with
-    95% intervals; ``lines`` are the KWIC lines of the term (or of the target's name)."""
+    95% intervals and the ``method`` of each: where ``scored`` has a ``gold`` column (the random
+    annotated sample's labels, :func:`presslens.stance.random_gold`), the shares are corrected by
+    :func:`presslens.stats.corrected_means`; otherwise, and for sentiment, they are the model's and
+    say so. ``lines`` are the KWIC lines of the term (or of the target's name)."""
     frame = scored[scored["target"] == stance.canonical_target(target)]
     if voice != "all":
         frame = frame[frame["voice"] == voice]
@@ -213,16 +216,38 @@ def explore(scored: pd.DataFrame, *, voice: str = "all", target: str = "Russia",
         frame = frame[frame["date"] < pd.Timestamp(end) + pd.offsets.MonthBegin(1)]
     if term.strip():
         frame = frame[frame["text"].str.contains(keywords.term_pattern(term), regex=True)]
-    rows = [("sentences", len(frame), np.nan, np.nan)]
+    rows = [("sentences", len(frame), np.nan, np.nan, "")]
     if len(frame):
         articles = frame["article_id"].to_numpy()  # intervals resample articles
+        gold = frame["gold"] if "gold" in frame.columns else pd.Series(np.nan, index=frame.index, dtype=object)
         for label in ("AGAINST", "FAVOR"):
-            rows.append((f"share {label}", *stats.mean_ci(frame["stance"].to_numpy() == label, articles, n_boot=n_boot)))
-        rows.append(("mean sentiment toward target", *stats.mean_ci(frame["toward"].to_numpy(), articles, n_boot=n_boot)))
-    summary = pd.DataFrame(rows, columns=["measure", "value", "low", "high"])
+            items = pd.DataFrame({
+                "voice": frame["voice"].to_numpy(), "article_id": articles,
+                "predicted": (frame["stance"].to_numpy() == label).astype(float),
+                "gold": np.where(gold.isna(), np.nan, (gold == label).astype(float)),
+            })
+            rows.append((f"share {label}", *_stratified(stats.corrected_means(items, "voice", "predicted", "gold", n_boot=n_boot))))
+        rows.append(("mean sentiment toward target", *stats.mean_ci(frame["toward"].to_numpy(), articles, n_boot=n_boot),
+                     "VADER, not corrected (no labelled sample)"))
+    summary = pd.DataFrame(rows, columns=["measure", "value", "low", "high", "method"])
     unique = frame.drop_duplicates("sentence_id").assign(date=lambda d: d["date"].dt.strftime("%Y-%m-%d"))
     lines = keywords.kwic(unique, term.strip() or stance.canonical_target(target), width=60)
     return summary, lines
+
+
+def _stratified(table: pd.DataFrame):
+    """Combine per-voice estimates into one for the voices together: each weighted by its share of
+    the sentences, with a normal interval from the per-voice half-widths (voices share no article).
+    The annotations were drawn at random within each voice, so they are corrected voice by voice."""
+    if len(table) == 1:
+        row = table.iloc[0]
+        return row["estimate"], row["low"], row["high"], row["method"]
+    weights = table["n"] / table["n"].sum()
+    estimate = float((weights * table["estimate"]).sum())
+    half = float(np.sqrt(((weights * (table["high"] - table["low"]) / 2) ** 2).sum()))
+    methods = sorted(set(table["method"]))
+    method = methods[0] if len(methods) == 1 else "by voice: " + "; ".join(methods)
+    return estimate, max(estimate - half, 0.0), min(estimate + half, 1.0), f"{method} (voices weighted by their sentences)"
 
 
 def headless() -> bool:
@@ -246,6 +271,7 @@ def _summary_html(summary: pd.DataFrame) -> str:
             "value": [number(v, m == "sentences") for m, v in zip(summary["measure"], summary["value"])],
             "low": [number(v) for v in summary["low"]],
             "high": [number(v) for v in summary["high"]],
+            "method": summary["method"] if "method" in summary.columns else "",
         }
     )
     return shown.to_html(index=False, escape=True)

@@ -723,6 +723,17 @@ def _out_of_fold() -> pd.Series:
     return predictions.set_index(["sentence_id", "target"])["model"]
 
 
+def random_gold(frame: pd.DataFrame, annotations: pd.DataFrame | None = None) -> np.ndarray:
+    """Return, for each row of ``frame`` (``sentence_id``, ``target``), the annotators' label where
+    the pair is in the random annotated sample, and NaN elsewhere (pairs picked to enrich FAVOR are
+    not a random sample, so they are left out). This is the gold column that
+    :func:`presslens.stats.corrected_means` takes."""
+    table = load_annotations().table if annotations is None else annotations
+    gold = table[table["sample"] == "random"].set_index(["sentence_id", "target"])["label"]
+    keys = pd.MultiIndex.from_arrays([frame["sentence_id"], frame["target"]])
+    return gold.reindex(keys).to_numpy(dtype=object)
+
+
 def held_out_labels() -> pd.Series:
     """Return the model's out-of-fold label for every annotated sentence and target.
 
