@@ -104,3 +104,14 @@ def test_no_two_labels_of_the_log_odds_figure_overlap_and_the_check_can_fail():
     ax.text(0.5, 0.5, "another label")
     assert plots.overlapping_texts(fig) == [("one label", "another label")]
     plt.close(fig)
+
+
+def test_naming_panels_share_one_x_scale_and_have_a_title():
+    rates = pd.DataFrame({"concept": ["common", "common", "rare", "rare"], "variant": ["war", "war", "denazification", "denazification"],
+                          "group": ["Kremlin", "NYT"] * 2, "rate": [30.0, 36.0, 0.2, 0.5],
+                          "low": [25.0, 30.0, 0.1, 0.2], "high": [35.0, 42.0, 0.3, 0.8]})
+    fig = keywords.plot_naming(rates, ncols=2)
+    common, rare = fig.axes[0], fig.axes[1]
+    assert common.get_xlim() == rare.get_xlim() and rare.get_xlim()[1] > 40  # "rare" is drawn on the common scale
+    assert fig._suptitle is not None and "per 10,000 words" in fig._suptitle.get_text()
+    plt.close(fig)

@@ -635,10 +635,12 @@ def plot_log_odds(table: pd.DataFrame, *, k: int = 8, ncols: int = 2, title: str
     return fig
 
 
-def plot_naming(rates: pd.DataFrame, *, ncols: int = 3, title: str = "Naming choices: uses per 10,000 words, by voice (95% intervals)"):
+def plot_naming(rates: pd.DataFrame, *, ncols: int = 3, sharex: bool = True,
+                title: str = "Naming choices: uses per 10,000 words, by voice (95% intervals; one scale for every panel)"):
     """Draw the naming-choice rates: one panel per concept, a dot and 95% interval per group and
     variant, each voice in its colour (:func:`presslens.plots.voice_colours`). The variants of a
-    concept share a panel, so they are compared on one scale."""
+    concept share a panel, and by default every panel shares one x-scale, so that a rare name looks
+    rare next to a common one ("denazification" beside "war") instead of filling its own panel."""
     import matplotlib.pyplot as plt
 
     from presslens.plots import voice_colours
@@ -647,6 +649,7 @@ def plot_naming(rates: pd.DataFrame, *, ncols: int = 3, title: str = "Naming cho
     groups = sorted(rates["group"].unique())
     nrows = -(-len(concepts) // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(4.6 * ncols, 2.9 * nrows), squeeze=False)
+    right = float(np.nanmax(rates[["rate", "high"]].to_numpy())) * 1.05 if len(rates) else 1.0
     offsets = np.linspace(-0.3, 0.3, len(groups)) if len(groups) > 1 else np.zeros(1)
     for ax, concept in zip(axes.flat, concepts):
         block = rates[rates["concept"] == concept]
@@ -660,7 +663,7 @@ def plot_naming(rates: pd.DataFrame, *, ncols: int = 3, title: str = "Naming cho
                         fmt="o", ms=4, color=color, lw=1, label=group)
         ax.set_yticks(np.arange(len(variants)), variants)
         ax.invert_yaxis()
-        ax.set_xlim(left=0)
+        ax.set_xlim(0, right) if sharex else ax.set_xlim(left=0)  # one scale, each panel with its ticks
         ax.set_title(concept, fontsize=10)
         ax.set_xlabel(f"uses per {PER_WORDS:,} words")
     for ax in list(axes.flat)[len(concepts):]:
