@@ -9,19 +9,15 @@ import pytest  # noqa: E402
 from matplotlib.testing.compare import compare_images  # noqa: E402
 
 import presslens  # noqa: E402
-from presslens import io, lesson, paths, plots, voices  # noqa: E402
+from presslens import lesson, paths, plots, voices  # noqa: E402
 
 VOICES = ["Kremlin", "Ukrainian presidency", "Guardian", "NYT"]
 TOLERANCE = 2  # RMS difference on a 0-255 scale: rendering noise passes, a changed line does not
 
 
 @pytest.fixture(scope="module")
-def drawn():
-    for name in ("kremlin", "ukraine_president", "guardian", "nyt", "headlines"):
-        try:
-            io.fetch(name)
-        except presslens.DataFileError as error:
-            pytest.skip(f"study data not available here: {error}")
+def drawn(need_study):
+    need_study(("kremlin", "ukraine_president", "guardian", "nyt", "headlines"))
     plots.use_style()
     corpus = presslens.load(["kremlin", "ukraine_president", "guardian", "nyt"])
     scored = voices.score(corpus.sentences)

@@ -206,3 +206,12 @@ def test_an_over_long_sentence_is_split_and_noted(write):
     note = corpus.notes[corpus.notes["kind"] == "long sentence"]
     assert len(note) == 1 and note["path"].iloc[0] == str(path) and note["line"].iloc[0] == 2
     assert "14,999 characters split into 8 pieces" in note["note"].iloc[0]
+
+
+def test_a_missing_study_file_fails_where_the_files_are_expected(tmp_path, monkeypatch):
+    from conftest import need_study_files
+
+    monkeypatch.setenv(paths.CACHE_ENV, str(tmp_path))  # expected here, but the folder is empty
+    monkeypatch.setattr("pooch.retrieve", lambda *a, **k: (_ for _ in ()).throw(OSError("no network")))
+    with pytest.raises(pytest.fail.Exception, match="expected here"):
+        need_study_files(["kremlin"])
