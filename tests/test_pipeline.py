@@ -150,3 +150,19 @@ def test_dates_that_two_formats_read_differently_are_refused_until_the_option_sa
     assert cli.main(["analyze", str(table), *columns, "--date-format", "%m.%d.%Y", "--out", str(out)]) == 0
     dates = pd.read_parquet(out / "articles.parquet")["date"].dt.strftime("%Y-%m-%d")
     assert sorted(dates) == ["2022-03-01", "2022-10-01"]
+
+
+def test_the_fast_stance_model_on_the_command_line(tmp_path, capsys):
+    from presslens import stance
+
+    assert cli.main(["analyze", "--out", str(tmp_path), "--quiet", "--stance-model", "fast"]) == 0
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    assert summary["stance_model"] == "fast" and "by the fast model" in summary["stance"]
+    sentences = pd.read_parquet(tmp_path / "sentences.parquet")
+    named = sentences["NATO_mentions"] > 0
+    assert named.any()
+    expected = stance.predict(sentences.loc[named, "text"].tolist(), "NATO", model=stance.fast_model())
+    assert sentences.loc[named, "NATO_stance"].tolist() == expected
+    assert "predicted by the fast model" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        cli.main(["analyze", "--out", str(tmp_path), "--quiet", "--stance-model", "huge"])

@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--chunk-size", type=int, default=20_000, metavar="N", help="sentences per chunk or partition (default: 20000)")
     analyze.add_argument("--columns", type=_mapping, default=None, metavar="NAME=COLUMN,...", help="for tables: which of your columns hold title, date, text, url, voice")
     analyze.add_argument("--date-format", default=None, metavar="FORMAT", help="for tables: 'ISO8601', 'epoch' or a strptime format such as %%d.%%m.%%Y (default: one format inferred for the whole column; a column that day-first and month-first both read is refused until this option says which)")
+    analyze.add_argument("--stance-model", choices=["full", "fast"], default="full", help="full: the sparse model averaged with the sentence-embedding model (the better one); fast: the sparse model alone, several times faster (benchmarks/stance_speed.py)")
     analyze.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
 
@@ -82,6 +83,7 @@ def main(argv=None) -> int:
         summary = pipeline.run(
             args.inputs, args.out, target_names=target_names, engine=args.engine, scheduler=args.scheduler,
             chunk_size=args.chunk_size, jobs=args.jobs, progress=not args.quiet, table_options=table_options or None,
+            stance_model=args.stance_model,
         )
     except ValueError as error:
         parser.exit(2, f"presslens analyze: error: {error}\n")

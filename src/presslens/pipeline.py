@@ -69,7 +69,8 @@ def score_partition(sentences: pd.DataFrame, target_names, model=None) -> pd.Dat
             position[named] = np.arange(len(named))
             rows = found[position[index] >= 0]
             rows = rows.assign(text_index=position[rows["text_index"].to_numpy(dtype=int)])
-            frame = stance.features([texts[i] for i in named], target, found=rows, compound=compound[named])
+            frame = stance.features([texts[i] for i in named], target, found=rows, compound=compound[named],
+                                    embeddings=model.uses_embeddings)
             toward[named] = frame[f"{target}:vader_window"].to_numpy()
             labels[named] = model.predict(frame)
         elif len(named):
@@ -101,24 +102,34 @@ def aggregate(scored: pd.DataFrame, target_names) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def trained_model_or_reason():
-    """Return ``(model, None)``, or ``(None, reason)`` when the stance model cannot be trained here."""
+STANCE_MODELS = ("full", "fast")
+
+
+def trained_model_or_reason(kind: str = "full"):
+    """Return ``(model, None)``, or ``(None, reason)`` when the stance model cannot be trained here.
+
+    ``kind`` "full" is :func:`presslens.stance.model`; "fast" is :func:`presslens.stance.fast_model`,
+    the sparse part alone (no sentence encoder: several times the throughput, a lower F_avg).
+    """
+    if kind not in STANCE_MODELS:
+        raise ValueError(f"stance model must be one of {STANCE_MODELS}, not {kind!r}")
     try:
-        return stance.model(), None
+        return (stance.model() if kind == "full" else stance.fast_model()), None
     except Exception as error:  # the study data is missing, or the download failed
         return None, f"stance skipped: the model could not be trained ({type(error).__name__}: {str(error).splitlines()[0]})"
 
 
 def run(inputs, out, *, target_names=stance.TARGETS, engine: str = "local", scheduler: str | None = None,
         chunk_size: int = CHUNK_SIZE, jobs: int | None = None, progress: bool = True,
-        table_options: dict | None = None) -> dict:
+        table_options: dict | None = None, stance_model: str = "full") -> dict:
     """Run the pipeline on ``inputs`` (paths or study source names; none: the embedded sample) and
     write ``articles``, ``sentences``, ``aggregates`` (and ``rejected``) as Parquet into ``out``,
     plus ``summary.json``, which also gives the date format each table file was read with and
     every note of the load (a UTF-16 file, an over-long sentence split). Returns the summary.
 
     The local engine scores the chunks in ``jobs`` processes (default: one per CPU core); the
-    rows are the same whatever the number of processes (tested).
+    rows are the same whatever the number of processes (tested). ``stance_model`` is "full" (the
+    default) or "fast" (see :func:`trained_model_or_reason`).
     """
     import presslens
     from presslens import io
@@ -138,7 +149,9 @@ def run(inputs, out, *, target_names=stance.TARGETS, engine: str = "local", sche
     corpus = presslens.load(readable, errors="report", table_options=table_options)  # bad files: reported
     articles, sentences, rejected = corpus.articles, corpus.sentences, corpus.rejected
     stance_targets = [t for t in target_names if t in stance.TARGETS]
-    model, skipped_reason = trained_model_or_reason() if stance_targets else (None, None)
+    if stance_model not in STANCE_MODELS:
+        raise ValueError(f"stance model must be one of {STANCE_MODELS}, not {stance_model!r}")
+    model, skipped_reason = trained_model_or_reason(stance_model) if stance_targets else (None, None)
 
     if engine == "local":
         scored = _run_local(sentences, target_names, model, chunk_size, progress, jobs or default_jobs())
@@ -164,7 +177,8 @@ def run(inputs, out, *, target_names=stance.TARGETS, engine: str = "local", sche
             for r in corpus.notes.itertuples(index=False) if r.kind != "date format"
         ],
         "targets": {t: int((scored[f"{t}_mentions"] > 0).sum()) for t in target_names},
-        "stance": skipped_reason or "predicted for sentences naming " + ", ".join(stance_targets),
+        "stance": skipped_reason or f"predicted by the {stance_model} model for sentences naming " + ", ".join(stance_targets),
+        "stance_model": stance_model if stance_targets and not skipped_reason else None,
         "seconds": round(time.perf_counter() - started, 2),
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
