@@ -201,22 +201,29 @@ def ablation(table: pd.DataFrame, predictions: pd.DataFrame, *, frame: pd.DataFr
     articles = table["article_id"].to_numpy()
     selected = predictions.attrs["selected"].set_index("fold")
     folds = predictions["fold"].to_numpy()
-    variants = [("full model", FEATURE_GROUPS)] + [(f"without {g}", tuple(x for x in FEATURE_GROUPS if x != g)) for g in FEATURE_GROUPS]
+    variants = [(f"without {g}", tuple(x for x in FEATURE_GROUPS if x != g)) for g in FEATURE_GROUPS]
     variants += [("sparse model alone", SPARSE_GROUPS), ("embedding model alone", EMBEDDING_GROUPS)]
-    rows = []
-    for name, groups_used in variants:
-        predicted = np.empty(len(table), dtype=object)
-        for fold in sorted(set(folds)):
-            params = {k: v for k, v in selected.loc[fold].items() if k != "inner F_avg"}
-            if not any(g in groups_used for g in SPARSE_GROUPS):
-                params["embedding_weight"] = 1.0
-            if not any(g in groups_used for g in EMBEDDING_GROUPS):
-                params["embedding_weight"] = 0.0
-            test_rows = np.flatnonzero(folds == fold)
-            train_rows = np.flatnonzero(folds != fold)
-            predicted[test_rows] = np.asarray(LABELS)[_fit_predict(frame, labels, train_rows, test_rows, params, groups_used).argmax(axis=1)]
-        estimate = stats.bootstrap_ci(f_avg, labels[scored], predicted[scored].astype(str), clusters=articles[scored], n_boot=n_boot)
-        rows.append((name, *estimate))
+    predicted = {name: np.empty(len(table), dtype=object) for name, _ in variants}
+    for fold in sorted(set(folds)):
+        params = {k: v for k, v in selected.loc[fold].items() if k != "inner F_avg"}
+        test_rows, train_rows = np.flatnonzero(folds == fold), np.flatnonzero(folds != fold)
+        fit = lambda groups: StanceModel(**params, groups=groups).fit(frame.iloc[train_rows], labels[train_rows])  # noqa: E731
+        # The full model's two parts, fitted once: a variant that removes a group of one part
+        # refits that part only (the other part's probabilities are the full model's).
+        full_sparse, full_dense = fit(FEATURE_GROUPS).component_proba(frame.iloc[test_rows])
+        for name, groups_used in variants:
+            sparse_used = tuple(g for g in groups_used if g in SPARSE_GROUPS)
+            dense_used = tuple(g for g in groups_used if g in EMBEDDING_GROUPS)
+            sparse_p = None if not sparse_used else full_sparse if sparse_used == SPARSE_GROUPS else \
+                fit(sparse_used).component_proba(frame.iloc[test_rows])[0]
+            dense_p = None if not dense_used else full_dense if dense_used == EMBEDDING_GROUPS else \
+                fit(dense_used).component_proba(frame.iloc[test_rows])[1]
+            probabilities = blend(sparse_p, dense_p, params["embedding_weight"], params["favor_bias"])
+            predicted[name][test_rows] = np.asarray(LABELS)[probabilities.argmax(axis=1)]
+    rows = [("full model", *stats.bootstrap_ci(f_avg, labels[scored], predictions["model"].to_numpy()[scored].astype(str),
+                                              clusters=articles[scored], n_boot=n_boot))]
+    for name, _ in variants:
+        rows.append((name, *stats.bootstrap_ci(f_avg, labels[scored], predicted[name][scored].astype(str), clusters=articles[scored], n_boot=n_boot)))
     return pd.DataFrame(rows, columns=["model", "F_avg", "low", "high"])
 
 
