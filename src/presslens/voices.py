@@ -198,8 +198,8 @@ def plot_holders(table: pd.DataFrame, voices):
     return fig
 
 
-HEADLINE_CAVEAT = ("The stance model was trained on article sentences, not headlines, and no headline is annotated: "
-                   "these are the model's labels, not corrected.")
+HEADLINE_CAVEAT = ("The stance model was trained on article sentences, not headlines; on the 400 annotated headlines "
+                   "(notebook 04) it scores far below its level on sentences. These are its labels, not corrected.")
 
 
 def plot_headlines(table: pd.DataFrame, target: str = "Russia", *, min_count: int = stats.MIN_COUNT):
