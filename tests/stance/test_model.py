@@ -145,3 +145,13 @@ def test_the_blend_is_the_weighted_mean_then_favors_prior_shifted():
     assert np.allclose(odds, 3 * mixed[:, 0] / mixed[:, 1])  # FAVOR's odds against AGAINST tripled
     assert np.allclose(shifted[:, 1] / shifted[:, 2], mixed[:, 1] / mixed[:, 2])  # the others untouched
     assert np.allclose(shifted.sum(axis=1), 1)
+
+
+def test_predicting_with_the_fast_model_never_runs_the_encoder(study, guideline, monkeypatch):
+    import importlib
+
+    encoder = importlib.import_module("presslens.stance.encoder")
+    fast = stance.fast_model()
+    monkeypatch.setattr(encoder, "pair_vectors", lambda *a, **k: pytest.fail("the fast model encoded sentences"))
+    texts = [text for text, target, _ in guideline if target == "NATO"]
+    assert len(stance.predict(texts, "NATO", model=fast)) == len(texts)

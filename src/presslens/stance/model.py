@@ -287,7 +287,8 @@ def predict_proba(texts, target, *, model: StanceModel | None = None) -> pd.Data
     texts = sentiment.check_texts(texts)
     if not texts:
         return pd.DataFrame(columns=list(LABELS), dtype=float)
-    return (model or _trained()).predict_proba(features(texts, target))
+    chosen = model or _trained()  # a model without its embedding part needs no sentence encoder
+    return chosen.predict_proba(features(texts, target, embeddings=chosen.uses_embeddings))
 
 
 def predict(texts, target, *, model: StanceModel | None = None) -> list[str]:
