@@ -15,7 +15,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # plain HTML (make lab leaves this unset, so JupyterLab gets the widgets).
 HEADLESS := PRESSLENS_HEADLESS=1
 
-.PHONY: reproduce test check-repro lock data lab kernel benchmark browser-test lesson clean
+.PHONY: reproduce test check-repro lock data lab kernel benchmark browser-test chromium lesson lesson-data lesson-teacher handout clean
 
 # Everything is installed from the lock (exact versions and SHA-256 hashes; see `make lock`), then
 # presslens itself, editable, without fetching anything else. A changed lock rebuilds the venv.
@@ -36,19 +36,27 @@ data: $(STAMP)
 
 # The only target that rewrites notebooks/ and figures/: each notebook from a fresh kernel, saved
 # without its execution timestamps, so a second run changes no tracked file.
+# The lesson's student notebook is built from its one source (lesson/) first, and the lesson page's
+# data (in the user's cache, not the repository) is scored before the notebooks run.
 reproduce: data
 	rm -f figures/*.png
+	$(PY) -m presslens.lesson student
+	$(PY) -m presslens.lesson data
 	$(HEADLESS) PRESSLENS_FIGURES= $(PY) -m presslens.repro run $(NOTEBOOKS)
 
+# The lesson page's precomputed sentences (Parquet, in $$PRESSLENS_CACHE or the user's cache folder).
+lesson-data: $(STAMP)
+	$(PY) -m presslens.lesson data
+
 # Tests write nothing into the repository: figures drawn by the notebooks go to a temporary folder.
-test: $(STAMP)
+test: lesson-data
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	$(HEADLESS) PRESSLENS_FIGURES="$$tmp/figures" $(PY) -m pytest --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval-sanitize.cfg
 
 # For a reviewer: re-run every notebook into a temporary folder and report, cell by cell and figure
 # by figure, what differs from the committed files; prints `identical` when nothing does.
-check-repro: data
+check-repro: data lesson-data
 	$(HEADLESS) $(PY) -m presslens.repro check
 
 # Regenerate the lock files with uv (itself installed from a hashed lock): versions already locked
@@ -96,16 +104,36 @@ $(BROWSER_STAMP): $(STAMP) $(BROWSER_LOCK)
 # download), then the lesson in Voila; screenshots in build/browser/. See browser/check_notebooks.py.
 # Notebook 04 runs its nested cross-validation, learning curve and ablation (about 13 minutes on
 # the 2-core reference machine), so one notebook may take up to 25 minutes.
-browser-test: $(BROWSER_STAMP)
+chromium:
 	test -x $(CHROMIUM) || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y --no-install-recommends chromium fonts-liberation; }
+
+browser-test: $(BROWSER_STAMP) chromium lesson-data
 	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
 	PRESSLENS_HEADLESS= PRESSLENS_FIGURES="$$tmp/figures" $(PY) -u browser/check_notebooks.py \
 		--chromium $(CHROMIUM) --out build/browser --timeout 1500
+	$(MAKE) --no-print-directory handout
 
-# The lesson (notebook 06) as a web page with working widgets; PRESSLENS_DATA is passed on.
-lesson: $(BROWSER_STAMP)
-	PRESSLENS_HEADLESS= $(VENV)/bin/voila notebooks/06-media-literacy-lesson.ipynb
+# The lesson as a web page with working widgets: the student page (notebooks/06-...) and the
+# teacher's version (built from the same source into build/lesson/). A student's run saves no figure
+# (PRESSLENS_FIGURES unset), so it never writes into the repository.
+LESSON_PAGE := notebooks/06-media-literacy-lesson.ipynb
+lesson: $(BROWSER_STAMP) lesson-data
+	env -u PRESSLENS_FIGURES PRESSLENS_HEADLESS= $(VENV)/bin/voila $(LESSON_PAGE)
+
+lesson-teacher: $(BROWSER_STAMP) lesson-data
+	$(PY) -m presslens.lesson teacher
+	env -u PRESSLENS_FIGURES PRESSLENS_HEADLESS= $(VENV)/bin/voila build/lesson/06-media-literacy-lesson-teacher.ipynb
+
+# A printable PDF of the student page, from its committed outputs (the exercises print with blanks
+# to fill in): nbconvert's HTML without the code, printed by the Debian chromium the browser test uses.
+handout: $(BROWSER_STAMP) chromium
+	mkdir -p build/lesson
+	$(VENV)/bin/jupyter nbconvert --to html --no-input --output-dir build/lesson --output handout $(LESSON_PAGE)
+	$(CHROMIUM) --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync --user-data-dir="$$(mktemp -d)" --no-pdf-header-footer \
+		--print-to-pdf=build/lesson/handout.pdf build/lesson/handout.html
+	head -c 5 build/lesson/handout.pdf | grep -q '%PDF-' && echo build/lesson/handout.pdf
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info

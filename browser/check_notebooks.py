@@ -19,6 +19,9 @@ What it does:
    or an explorer output that does not change when the voice Dropdown is set to "Kremlin".
 3. Serves notebook 06 with Voila and checks the lesson as a web page the same way: no errors, its
    figure, the explorer's widgets, and its output HTML changing with the voice and term controls.
+   Then it uses the page as a student: the page must be interactive within 20 s, show no line of
+   the teacher's version and no sentence ID; each exercise gets wrong answers (feedback "Not yet."
+   with reasons), then right ones ("Right."), through its text boxes, buttons and ticks.
 
 A screenshot per notebook (and of the Voila page) goes to the ``--out`` folder, with the servers'
 logs. Both servers are stopped on the way out, on failure too. The last line is
@@ -75,16 +78,20 @@ RUN_DONE_JS = """(path) => {
     %s
     const k = panel && panel.sessionContext.session && panel.sessionContext.session.kernel;
     const idle = !!k && k.connectionStatus === 'connected' && k.status === 'idle';
-    const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
-    const numbered = prompts.filter(p => /\\[\\d+\\]/.test(p.textContent)).length;
-    const running = prompts.filter(p => /\\[\\*\\]/.test(p.textContent)).length;
-    const errors = panel ? panel.content.widgets.filter(c => c.model.type === 'code' &&
-        c.model.outputs.toJSON().some(o => o.output_type === 'error')).length : 0;
-    if (prompts.length > 0 && numbered === prompts.length && idle) return 'done';
+    // From the notebook model, not the prompts on the page: a cell whose input is hidden (the
+    // lesson's, collapsed by its metadata) shows no prompt.
+    const code = panel ? panel.content.widgets.filter(c => c.model.type === 'code') : [];
+    const numbered = code.filter(c => c.model.executionCount !== null && c.model.executionCount > 0).length;
+    const errors = code.filter(c => c.model.outputs.toJSON().some(o => o.output_type === 'error')).length;
+    if (code.length > 0 && numbered === code.length && idle) return 'done';
     // run-all stops at an error: the cells after it are never numbered
-    if (errors > 0 && running === 0 && idle) return 'stopped at an error';
+    if (errors > 0 && idle) return 'stopped at an error';
     return false;
 }""" % PANEL
+
+CODE_CELLS_JS = """(path) => { %s return panel.content.widgets.filter(c => c.model.type === 'code').length; }""" % PANEL
+COUNTS_JS = """(path) => { %s return panel.content.widgets.filter(c => c.model.type === 'code')
+    .map(c => `[${c.model.executionCount === null ? ' ' : c.model.executionCount}]`).join(' '); }""" % PANEL
 
 MODEL_ERRORS_JS = """(path) => {
     %s
@@ -329,7 +336,7 @@ def check_in_lab(browser, base: str, token: str, name: str, facts: dict, out: Pa
         kernel = page.evaluate("(path) => { %s return panel.sessionContext.session.kernel.name; }" % PANEL, name)
         if kernel != facts["kernel"]:
             problems.append(f"kernel {kernel!r}, the notebook asks for {facts['kernel']!r}")
-        prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").count()
+        prompts = page.evaluate(CODE_CELLS_JS, name)
         if prompts != facts["code_cells"]:
             problems.append(f"{prompts} code cells shown, the notebook has {facts['code_cells']}")
         # Not awaited (page.evaluate has no timeout): the wait below decides when the run is over.
@@ -338,8 +345,7 @@ def check_in_lab(browser, base: str, token: str, name: str, facts: dict, out: Pa
         try:
             state = page.wait_for_function(RUN_DONE_JS, arg=name, timeout=timeout_s * 1000, polling=1000).json_value()
         except Exception:
-            prompts = page.eval_on_selector_all(".jp-Notebook .jp-CodeCell .jp-InputPrompt",
-                                                "els => els.map(e => e.textContent.trim()).join(' ')")
+            prompts = page.evaluate(COUNTS_JS, name)
             raise RunNotFinished(f"run all not finished after {timeout_s:.0f} s (prompts: {prompts})") from None
         checked.append(f"kernel {kernel}: run all ({facts['code_cells']} code cells): {state} in {time.time() - t0:.0f} s")
         if state != "done":
@@ -374,6 +380,76 @@ def check_in_lab(browser, base: str, token: str, name: str, facts: dict, out: Pa
     return problems, checked
 
 
+# The lesson page must be usable within this many seconds of opening it (issue 16).
+LESSON_INTERACTIVE_S = 20.0
+# Each exercise answered as a student would: wrong answers first, then right ones. Per exercise:
+# the CSS class of its box, the answers as (input class suffix, kind, value), what the feedback
+# must then say.
+STUDENT_ANSWERS = [
+    ("framing", [("framing-1", "text", "decision"), ("framing-2", "text", "resisting"), ("framing-3", "text", "banana")],
+     [("framing-1", "text", "special military operation"), ("framing-2", "text", "treacherous attack"), ("framing-3", "text", "attacked")]),
+    ("vader", [("vader", "text", "Russia shelled a hospital.")],
+     [("vader", "text", "Russia's brilliant leaders proudly earned the harshest sanctions in history.")]),
+    ("speaker", [("speaker-1", "text", "own"), ("speaker-2", "text", "Zelenskyy"), ("speaker-3", "text", "the Kremlin"), ("speaker-4", "text", "Putin")],
+     [("speaker-1", "text", "Podoliak"), ("speaker-2", "text", "podolyak"), ("speaker-3", "text", "Vladimir Putin"), ("speaker-4", "text", "own")]),
+    ("same-event", [("same-1", "toggle", "NONE"), ("same-2", "toggle", "AGAINST"), ("passive", "toggle", "NATO")],
+     [("same-1", "toggle", "FAVOR"), ("same-2", "toggle", "AGAINST"), ("passive", "toggle", "The sentence does not say")]),
+    ("chart", [("chart-B", "tick", True), ("chart-E", "tick", True)],
+     [("chart-B", "tick", False), ("chart-E", "tick", False), ("chart-A", "tick", True), ("chart-D", "tick", True)]),
+]
+
+
+def teacher_only_lines() -> list[str]:
+    """Lines of the teacher's version that the student version does not have (from the one source)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from presslens import lesson
+
+    student, teacher = lesson.versions()
+    mine = "\n".join(cell.source for cell in student.cells)
+    lines = [line.strip(" *|-") for cell in teacher.cells for line in cell.source.split("\n")]
+    return sorted({line for line in lines if len(line) > 25 and line not in mine})
+
+
+def answer_like_a_student(page, problems: list, checked: list) -> None:
+    """Every exercise: wrong answers, Check, the feedback says why; right answers, Check, "Right."."""
+    from playwright.sync_api import expect
+
+    hint_box = page.locator(".presslens-framing")
+    hint_box.locator(".presslens-hint").click()
+    try:
+        expect(hint_box).to_contain_text("Hint:", timeout=10_000)
+        checked.append("hint shown on request")
+    except AssertionError:
+        problems.append("the hint button of exercise 1 showed no hint")
+
+    def give(box, answers):
+        for name, kind, value in answers:
+            control = box.locator(f".presslens-input-{name}")
+            if kind == "text":
+                control.locator("input").fill(value)
+            elif kind == "toggle":
+                control.locator("button", has_text=re.compile(rf"^\s*{re.escape(value)}\s*$")).click()
+            else:
+                control.locator("input[type=checkbox]").set_checked(value)
+
+    for name, wrong, right in STUDENT_ANSWERS:
+        box = page.locator(f".presslens-{name}")
+        feedback = box.locator(".presslens-feedback-area")
+        for answers, verdict in ((wrong, "Not yet."), (right, "Right.")):
+            try:
+                give(box, answers)
+                box.locator(".presslens-check").click()
+                expect(feedback).to_contain_text(verdict, timeout=15_000)
+                lines = feedback.locator("li").count()
+                if verdict == "Not yet." and lines == 0:
+                    problems.append(f"exercise {name}: a wrong answer got no explanation")
+                checked.append(f"{name}: {'wrong' if verdict == 'Not yet.' else 'right'} answer -> {verdict} ({lines} lines)")
+            except Exception as error:
+                text = feedback.inner_text() if feedback.count() else "(no feedback area)"
+                problems.append(f"exercise {name}: expected {verdict!r} after its answers, saw {text[:200]!r} ({type(error).__name__})")
+                break
+
+
 def check_in_voila(browser, port: int, facts: dict, out: Path, timeout_s: float) -> tuple[list, list]:
     from playwright.sync_api import expect
 
@@ -388,9 +464,22 @@ def check_in_voila(browser, port: int, facts: dict, out: Path, timeout_s: float)
         # Voila shows a spinner (#loading) while it runs the notebook, then the rendered cells.
         expect(page.locator("#rendered_cells")).to_be_visible(timeout=timeout_s * 1000)
         expect(page.locator("#loading")).to_be_hidden(timeout=60_000)
-        checked.append(f"page rendered in {time.time() - t0:.0f} s")
+        # Interactive: the last exercise's Check button is on the page and enabled.
+        expect(page.locator(".presslens-chart .presslens-check")).to_be_enabled(timeout=timeout_s * 1000)
+        ready = time.time() - t0
+        checked.append(f"page interactive in {ready:.1f} s (limit {LESSON_INTERACTIVE_S:.0f} s)")
+        if ready > LESSON_INTERACTIVE_S:
+            problems.append(f"the lesson page took {ready:.1f} s to become interactive (limit {LESSON_INTERACTIVE_S:.0f} s)")
+        text = page.locator("body").inner_text()
+        leaked = [line for line in teacher_only_lines() if line in text]
+        checked.append(f"no teacher-only line on the student page ({len(teacher_only_lines())} checked)")
+        if leaked:
+            problems.append(f"teacher's key on the student page: {leaked[:3]}")
+        if re.search(r"\b(ukraine_president|kremlin|guardian|nyt)-[0-9a-f]{12}-\d{4}\b", text):
+            problems.append("a sentence ID is shown on the student page")
         check_errors(page, "#rendered_cells", problems, checked)
         check_images(page, "#rendered_cells", facts, problems, checked)
+        answer_like_a_student(page, problems, checked)
         check_explorer(page, "#rendered_cells", problems, checked, timeout_ms=120_000)
     except Exception as error:
         problems.append(f"{type(error).__name__}: {str(error).splitlines()[0][:300]}")
