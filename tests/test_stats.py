@@ -246,3 +246,89 @@ def test_holm_against_a_hand_worked_table():
     assert adjusted == pytest.approx([0.040, 0.090, 0.090, 0.025, 0.200])
     assert stats.holm([0.5, 0.6]).tolist() == [1.0, 1.0]  # capped at 1
     assert stats.holm([0.02, 0.02, 0.5]).tolist() == pytest.approx([0.06, 0.06, 0.5])  # ties: the same value
+
+
+# Permutation tests against exact p-values: every assignment of the group labels enumerated (an
+# independent derivation: the permutation distribution itself, not a run of the code).
+def _exact_p(values, n_first):
+    import itertools
+
+    values = np.asarray(values, dtype=float)
+    observed = values[:n_first].mean() - values[n_first:].mean()
+    extreme = total = 0
+    for first in itertools.combinations(range(len(values)), n_first):
+        mask = np.zeros(len(values), dtype=bool)
+        mask[list(first)] = True
+        extreme += abs(values[mask].mean() - values[~mask].mean()) >= abs(observed) - 1e-12
+        total += 1
+    return observed, extreme / total
+
+
+def test_permutation_p_matches_the_exact_p_of_every_relabelling():
+    values = [3.1, 0.4, 2.2, 5.0, 1.7, 4.4, 0.9, 2.8]
+    observed, exact = _exact_p(values, 4)  # 62 of the 70 relabellings are as extreme: p = 0.886
+    difference, p = stats.permutation_test(values, list("aaaabbbb"), n_perm=20_000)
+    assert difference == pytest.approx(observed)
+    assert p == pytest.approx(exact, abs=0.015)  # Monte Carlo error about 0.002
+    separated = [9.0, 8.0, 7.0, 6.0, 1.0, 2.0, 3.0, 4.0]
+    assert _exact_p(separated, 4)[1] == pytest.approx(2 / 70)  # only the observed split and its mirror
+    assert stats.permutation_test(separated, list("aaaabbbb"), n_perm=20_000)[1] == pytest.approx(2 / 70, abs=0.005)
+
+
+def test_permutation_p_counts_the_observed_labelling_and_is_never_zero():
+    # p = (1 + as extreme) / (1 + n_perm): with few permutations of a perfectly separated sample the
+    # smallest possible p is 1 / (1 + n_perm), never 0 (Phipson and Smyth 2010).
+    values, groups = [9.0, 8.0, 7.0, 6.0, 5.5, 1.0, 2.0, 3.0, 4.0, 0.5], list("aaaaabbbbb")
+    for n_perm in (1, 9, 99):
+        _, p = stats.permutation_test(values, groups, n_perm=n_perm)
+        assert 1 / (1 + n_perm) <= p <= 1
+        assert (p * (1 + n_perm)) == pytest.approx(round(p * (1 + n_perm)))  # a count over 1 + n_perm
+
+
+def test_permutation_with_clusters_reassigns_whole_clusters():
+    # Eight articles of five near-identical sentences, four per group: the evidence is eight articles,
+    # not forty sentences. Exact cluster p: 24 of the 70 ways to split the articles, 0.343; treating
+    # the sentences as independent gives a p near 0.005.
+    means = [0.9, 0.1, 0.8, 0.6, 0.2, 0.7, 0.3, 0.1]
+    values = [m + 0.01 * (j - 2) for m in means for j in range(5)]
+    groups = ["a" if c < 4 else "b" for c in range(8) for _ in range(5)]
+    clusters = [f"article {c}" for c in range(8) for _ in range(5)]
+    per_article = [np.mean(values[5 * c:5 * c + 5]) for c in range(8)]
+    _, exact = _exact_p(per_article, 4)
+    assert exact == pytest.approx(24 / 70)
+    _, p_clustered = stats.permutation_test(values, groups, clusters, n_perm=20_000)
+    _, p_independent = stats.permutation_test(values, groups, n_perm=20_000)
+    assert p_clustered == pytest.approx(exact, abs=0.015)
+    assert p_independent < 0.02 < 0.3 < p_clustered
+
+
+def test_permutation_within_articles_shuffles_only_inside_each_article():
+    # Two articles; in each, two sentences per group. Exact: labels permuted inside each article
+    # (6 x 6 = 36 relabellings), count those with |difference| >= observed.
+    import itertools
+
+    values = np.array([5.0, 4.0, 1.0, 0.0, 3.0, 2.5, 2.0, 1.0])
+    groups = np.array(list("aabbaabb"))
+    within = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    observed = values[groups == "a"].mean() - values[groups == "b"].mean()
+    extreme = total = 0
+    for first in itertools.combinations(range(4), 2):
+        for second in itertools.combinations(range(4, 8), 2):
+            mask = np.zeros(8, dtype=bool)
+            mask[list(first) + list(second)] = True
+            extreme += abs(values[mask].mean() - values[~mask].mean()) >= abs(observed) - 1e-12
+            total += 1
+    difference, p = stats.permutation_test(values, groups, within=within, n_perm=20_000)
+    assert difference == pytest.approx(observed) and total == 36
+    assert p == pytest.approx(extreme / total, abs=0.015)
+    # a shuffle across articles would mix article 0's high values into group b: a different p
+    assert abs(stats.permutation_test(values, groups, n_perm=20_000)[1] - extreme / total) > 0.02
+
+
+def test_swapping_the_group_labels_changes_neither_p_nor_the_size_of_the_difference():
+    rng = np.random.default_rng(3)
+    values = rng.normal(size=30)
+    groups = np.where(rng.random(30) < 0.5, "x", "y")
+    d1, p1 = stats.permutation_test(values, groups, n_perm=999)
+    d2, p2 = stats.permutation_test(values, np.where(groups == "x", "y", "x"), n_perm=999)
+    assert d1 == pytest.approx(-d2) and abs(p1 - p2) < 0.06  # the same test, its own random draws
