@@ -167,3 +167,53 @@ def test_near_duplicate_jaccard_matches_a_hand_count():
     found = list(cleaning._near_pairs(["a", "b"], [words_a, words_b], threshold=0.5))
     assert found == [("b", "a", pytest.approx(26 / 46))]
     assert list(cleaning._near_pairs(["a", "b"], [words_a, words_b], threshold=0.6)) == []
+
+
+def _pair_with_shared_shingles(shared: int) -> tuple[str, str]:
+    """Two 40-word texts whose word 5-gram sets (36 each) share ``shared`` shingles: B is A's first
+    ``shared + 4`` words, then new words. Jaccard = shared / (72 - shared), counted by hand."""
+    a = [f"alpha{i}" for i in range(40)]
+    b = a[:shared + 4] + [f"beta{i}" for i in range(40 - shared - 4)]
+    return " ".join(a), " ".join(b)
+
+
+@pytest.mark.parametrize("shared, jaccard, duplicate", [
+    (31, 31 / 41, False),  # 0.756: just below the threshold
+    (32, 32 / 40, True),   # exactly 0.8: at the threshold counts ("at or above")
+    (33, 33 / 39, True),   # 0.846: above
+])
+def test_the_near_duplicate_threshold_is_0_8_inclusive(shared, jaccard, duplicate):
+    first, second = _pair_with_shared_shingles(shared)
+    articles = _articles([("a", "2022-02-01", "https://x.org/a", first), ("b", "2022-02-02", "https://x.org/b", second)])
+    report = cleaning.find_duplicates(articles)  # the package's default threshold
+    assert (len(report) == 1) is duplicate
+    if duplicate:
+        assert report.iloc[0][["article_id", "kept_id", "reason"]].tolist() == ["b", "a", "near duplicate"]
+        assert report.iloc[0]["similarity"] == pytest.approx(round(jaccard, 3))
+
+
+def test_the_earliest_copy_is_kept_whatever_the_input_order():
+    near = LONG.replace("on Friday", "on Friday evening")
+    rows = [
+        ("late", "2022-03-01", "https://z.org/late", LONG),
+        ("early", "2022-02-01", "https://z.org/early", near),
+        ("middle", "2022-02-15", "https://z.org/middle", LONG.lower()),
+    ]
+    expected = None
+    for order in ([0, 1, 2], [2, 1, 0], [1, 0, 2], [0, 2, 1]):
+        report = cleaning.find_duplicates(_articles([rows[i] for i in order])).set_index("article_id").sort_index()
+        # By hand: "late" and "middle" have the same words (exact copy: the earlier, "middle", is
+        # kept); then "middle" and "early" are near duplicates (the earlier, "early", is kept).
+        assert report.loc["late", ["kept_id", "reason"]].tolist() == ["middle", "exact copy"]
+        assert report.loc["middle", ["kept_id", "reason"]].tolist() == ["early", "near duplicate"]
+        expected = report if expected is None else expected
+        pd.testing.assert_frame_equal(report, expected)
+
+
+def test_deduplication_is_idempotent():
+    near = LONG.replace("on Friday", "on Friday evening")
+    articles = _articles([("a", "2022-02-04", "https://x.org/1", LONG), ("b", "2022-02-05", "https://y.org/2", near),
+                          ("c", "2022-02-06", "https://y.org/2", "Other words at the same address.")])
+    report = cleaning.find_duplicates(articles)
+    kept = articles[~articles["article_id"].isin(report["article_id"])]
+    assert sorted(report["article_id"]) == ["b", "c"] and cleaning.find_duplicates(kept).empty
