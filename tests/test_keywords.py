@@ -254,3 +254,52 @@ def test_an_except_phrase_must_contain_a_form(tmp_path):
     path.write_text("concept,variant,forms,except,note\nc,war,war,peace talks,\n")
     with pytest.raises(ValueError, match=r"naming\.csv:2: except phrase 'peace talks'"):
         keywords.read_naming(path)
+
+
+def test_stability_resamples_articles_so_a_one_article_term_is_unstable():
+    # Group A's top term ("tanks") comes from one article of twenty. A resample of A's twenty
+    # articles misses that article with probability (19/20)^20 = 0.358, and the term then drops out
+    # of the top 1 ("peace" leads instead): expected stability about 0.64. Without resampling, or
+    # resampling something that keeps the article, it would be 1.
+    rows = [("A", "a0", " ".join(["tanks"] * 40))]
+    rows += [("A", f"a{i}", "peace peace talks") for i in range(1, 20)]
+    rows += [("B", f"b{i}", "talks grain grain") for i in range(20)]
+    counts = keywords.count_terms(pd.DataFrame(rows, columns=["voice", "article_id", "text"]), ngram_range=(1, 1))
+    top = keywords.stability(counts, k=1, min_count=1, n_boot=400).set_index("group")
+    assert top.loc["A", "term"] == "tanks"
+    assert 0.64 - 0.1 < top.loc["A", "stability"] < 0.64 + 0.1
+    assert top.loc["B", "stability"] == 1.0  # "grain" is in every B article
+
+
+def test_naming_rate_intervals_resample_articles_not_sentences():
+    # Ten articles of ten 10-word sentences; "Kiev" once in every sentence of two articles. Rate:
+    # 20 per 1,000 words = 200 per 10,000. Resampling articles, the number of Kiev articles drawn is
+    # Binomial(10, 0.2): the 2.5% quantile is 0 (P(0) = 0.107) and the 97.5% quantile 400-500 per
+    # 10,000 words. Resampling the 100 sentences instead would give about [120, 280].
+    rows = []
+    for a in range(10):
+        for s in range(10):
+            words = ["Kiev"] + ["word"] * 9 if a < 2 else ["word"] * 10
+            rows.append(("A", f"a{a}", " ".join(words)))
+    sentences = pd.DataFrame(rows, columns=["voice", "article_id", "text"])
+    naming = pd.DataFrame({"concept": ["capital"], "variant": ["Kiev"], "forms": ["Kiev"]})
+    row = keywords.naming_rates(sentences, naming=naming, n_boot=4000).iloc[0]
+    assert row["rate"] == pytest.approx(200) and row["interval"] == "article bootstrap"
+    assert row["low"] <= 20 and 400 <= row["high"] <= 500
+    assert row["high"] - row["low"] > 300  # a resampling with no spread fails here
+
+
+def test_naming_rate_bootstrap_matches_an_independent_article_bootstrap():
+    rng = np.random.default_rng(5)
+    rows = []
+    for a in range(30):
+        hits = int(rng.integers(0, 4))
+        rows.append(("A", f"a{a}", " ".join(["Kyiv"] * hits + ["word"] * (20 - hits))))
+    sentences = pd.DataFrame(rows, columns=["voice", "article_id", "text"])
+    naming = pd.DataFrame({"concept": ["capital"], "variant": ["Kyiv"], "forms": ["Kyiv"]})
+    row = keywords.naming_rates(sentences, naming=naming, n_boot=4000).iloc[0]
+    hits = np.array([text.split().count("Kyiv") for text in sentences["text"]], dtype=float)
+    draws = np.random.default_rng(11).integers(0, 30, size=(4000, 30))
+    boot = hits[draws].sum(axis=1) / (20 * 30) * 10_000
+    low, high = np.quantile(boot, [0.025, 0.975])
+    assert row["low"] == pytest.approx(low, rel=0.08) and row["high"] == pytest.approx(high, rel=0.08)

@@ -166,3 +166,39 @@ def test_the_fast_stance_model_on_the_command_line(tmp_path, capsys):
     assert "predicted by the fast model" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         cli.main(["analyze", "--out", str(tmp_path), "--quiet", "--stance-model", "huge"])
+
+
+def test_aggregate_gives_hand_computed_weekly_shares_per_voice():
+    """Two voices over three weeks (weeks start on Monday): counts, means and shares by hand. The
+    stance shares are among the sentences that name the target, not among all sentences."""
+    from presslens import pipeline
+
+    rows = [  # voice, date, compound, NATO mentions, NATO toward, NATO stance
+        ("A", "2022-02-07", 0.5, 1, -0.2, "AGAINST"),   # Monday, week of 7 Feb
+        ("A", "2022-02-13", -0.5, 1, 0.4, "FAVOR"),     # Sunday, same week
+        ("A", "2022-02-13", 0.1, 0, 0.0, None),         # names no NATO
+        ("A", "2022-02-14", 0.3, 1, -0.6, "AGAINST"),   # Monday, next week
+        ("A", "2022-02-28", 0.0, 0, 0.0, None),         # a week with no NATO sentence
+        ("B", "2022-02-08", -0.4, 1, -0.1, "AGAINST"),
+        ("B", "2022-02-09", 0.2, 1, 0.1, "NONE"),
+        ("B", "2022-02-10", 0.2, 1, 0.3, "AGAINST"),
+        ("B", "2022-02-11", 0.0, 1, 0.2, "NONE"),
+    ]
+    scored = pd.DataFrame(rows, columns=["voice", "date", "compound", "NATO_mentions", "NATO_toward", "NATO_stance"])
+    scored["date"] = pd.to_datetime(scored["date"])
+    out = pipeline.aggregate(scored, ["NATO"]).set_index(["voice", "week"])
+    week = pd.Timestamp
+    assert list(out.index) == [("A", week("2022-02-07")), ("A", week("2022-02-14")), ("A", week("2022-02-28")),
+                               ("B", week("2022-02-07"))]
+    a1 = out.loc[("A", week("2022-02-07"))]
+    assert a1["sentences"] == 3 and a1["compound"] == pytest.approx(0.1 / 3)
+    assert a1["NATO_sentences"] == 2 and a1["NATO_toward"] == pytest.approx(0.1)
+    assert (a1["NATO_AGAINST"], a1["NATO_FAVOR"], a1["NATO_NONE"]) == (0.5, 0.5, 0.0)  # of 2, not of 3
+    a2 = out.loc[("A", week("2022-02-14"))]
+    assert (a2["sentences"], a2["NATO_sentences"], a2["NATO_AGAINST"]) == (1, 1, 1.0)
+    a3 = out.loc[("A", week("2022-02-28"))]
+    assert a3["NATO_sentences"] == 0 and np.isnan(a3["NATO_AGAINST"]) and np.isnan(a3["NATO_toward"])
+    b1 = out.loc[("B", week("2022-02-07"))]
+    assert b1["sentences"] == 4 and b1["compound"] == pytest.approx(0.0)
+    assert (b1["NATO_AGAINST"], b1["NATO_FAVOR"], b1["NATO_NONE"]) == (0.5, 0.0, 0.5)
+    assert b1["NATO_toward"] == pytest.approx(0.125)
