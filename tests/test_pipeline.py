@@ -202,3 +202,32 @@ def test_aggregate_gives_hand_computed_weekly_shares_per_voice():
     assert b1["sentences"] == 4 and b1["compound"] == pytest.approx(0.0)
     assert (b1["NATO_AGAINST"], b1["NATO_FAVOR"], b1["NATO_NONE"]) == (0.5, 0.0, 0.5)
     assert b1["NATO_toward"] == pytest.approx(0.125)
+
+
+def _two_voices_three_weeks(path):
+    rows = []
+    sentences = ["NATO expansion threatens Russia.", "Russia shelled the city overnight.", "NATO allies met in Brussels.",
+                 "Sanctions against Russia were widened.", "The talks ended without a result."]
+    for voice in ("Outlet A", "Outlet B"):
+        for week, day in enumerate(("2022-02-01", "2022-02-09", "2022-02-23")):
+            text = " ".join(sentences[(week + k) % len(sentences)] for k in range(3 + (voice == "Outlet B")))
+            rows.append({"title": f"{voice} story {week}", "date": day, "text": text, "voice": voice,
+                         "url": f"https://example.org/{voice[-1]}/{week}"})
+    pd.DataFrame(rows).to_csv(path, index=False)
+
+
+def test_analyze_with_the_dask_engine_equals_the_local_engine_on_several_voices_and_weeks(tmp_path):
+    import dask.distributed  # noqa: F401  (a hard dependency: imported, never skipped)
+
+    corpus = tmp_path / "corpus.csv"
+    _two_voices_three_weeks(corpus)
+    for engine in ("local", "dask"):
+        code = cli.main(["analyze", str(corpus), "--engine", engine, "--chunk-size", "4", "--stance-model", "fast",
+                         "--out", str(tmp_path / engine), "--quiet"])
+        assert code == 0
+    local = pd.read_parquet(tmp_path / "local" / "aggregates.parquet")
+    assert len(local) == 6 and set(local["voice"]) == {"Outlet A", "Outlet B"}  # two voices x three weeks
+    assert local["sentences"].tolist() == [3, 3, 3, 4, 4, 4]
+    for name in ("sentences", "aggregates", "articles"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "local" / f"{name}.parquet"),
+                                      pd.read_parquet(tmp_path / "dask" / f"{name}.parquet"), check_dtype=False)

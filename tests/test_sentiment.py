@@ -85,3 +85,22 @@ def test_newsmtsc_reader(study):
     assert frame["text"].nunique() == 1067
     row = frame.iloc[0]
     assert row["text"][row["start"]:row["end"]] == row["mention"]
+
+
+def test_evaluate_newsmtsc_scores_with_scikit_learn_and_tunes_on_train_only(study):
+    from sklearn.metrics import f1_score
+
+    table = sentiment.evaluate_newsmtsc(n_boot=50)
+    assert len(table) == len(sentiment.METHODS) * 2 * 2  # methods x test splits x (default, tuned) bands
+    assert ((table["low"] <= table["macro_f1"]) & (table["macro_f1"] <= table["high"])).all()
+    train, test = io.read_newsmtsc("train"), io.read_newsmtsc("devtest_rw")
+    assert (table.loc[table["split"] == "devtest_rw", "n"] == len(test)).all()
+    # The default band, recomputed with scikit-learn's macro F1 on the sentence scores.
+    labels = np.where(sentiment.polarity(test["text"].tolist()) >= 0.05, "positive",
+                      np.where(sentiment.polarity(test["text"].tolist()) <= -0.05, "negative", "neutral"))
+    row = table[(table["method"] == "sentence VADER") & (table["split"] == "devtest_rw") & (table["band"] == "default 0.05")]
+    assert row["macro_f1"].item() == pytest.approx(100 * f1_score(test["label"], labels, average="macro"))
+    # The tuned band is the one that is best on train (never chosen on a test split).
+    tuned = sentiment.tune_threshold(sentiment.score_newsmtsc(train, "sentence VADER"), train["label"].to_numpy())
+    bands = table.loc[table["method"] == "sentence VADER", "band"].unique().tolist()
+    assert bands == ["default 0.05", f"tuned on train {tuned:.2f}"]

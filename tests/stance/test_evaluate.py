@@ -163,3 +163,23 @@ def test_the_learning_curves_last_row_reuses_the_cross_validation(nato):
     assert reused["F_avg"].iloc[0] == pytest.approx(stance.f_avg(scored["label"], scored["model"]))
     with pytest.raises(ValueError, match="not the cross-validation of this table"):
         stance.learning_curve(table.iloc[::-1], sizes=(), frame=frame, predictions=predictions, n_boot=50)
+
+
+def test_confusion_counts_by_hand_with_every_label_shown():
+    gold = ["FAVOR", "AGAINST", "AGAINST", "NONE", "AGAINST"]
+    guess = ["FAVOR", "NONE", "AGAINST", "NONE", "FAVOR"]
+    table = stance.confusion(gold, guess)
+    assert list(table.index) == list(table.columns) == list(stance.LABELS)
+    assert table.loc["AGAINST"].tolist() == [1, 1, 1]  # gold AGAINST read as FAVOR, AGAINST, NONE
+    assert table.loc["FAVOR"].tolist() == [1, 0, 0] and table.loc["NONE"].tolist() == [0, 0, 1]
+    assert stance.confusion(["NONE"], ["NONE"]).to_numpy().sum() == 1  # absent labels are zero rows, not missing
+
+
+def test_share_ci_resamples_articles_when_given_them():
+    labels = ["AGAINST"] * 5 + ["NONE"] * 5
+    share, low, high = stance.share_ci(labels, "AGAINST", n_boot=500)
+    assert share == 0.5 and 0.1 < low < 0.5 < high < 0.9
+    # Two articles, each all one label: only two distinct resamples' shares are possible per draw
+    # of two articles (0, 0.5 or 1), so the interval spans [0, 1]; sentence by sentence it would not.
+    clustered = stance.share_ci(labels, "AGAINST", ["a"] * 5 + ["b"] * 5, n_boot=500)
+    assert clustered[0] == 0.5 and clustered[1] == 0.0 and clustered[2] == 1.0

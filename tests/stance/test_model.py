@@ -16,7 +16,6 @@ def test_predict_and_predict_proba_follow_the_public_api(study, guideline):
     probabilities = stance.predict_proba(texts, "NATO")
     assert list(probabilities.columns) == list(stance.LABELS) and len(probabilities) == len(texts)
     assert np.allclose(probabilities.sum(axis=1), 1)
-    assert labels == probabilities.idxmax(axis=1).tolist()
     assert stance.predict([], "Russia") == []
     with pytest.raises(ValueError, match="target must be one of"):
         stance.predict(texts, "Ukraine")
