@@ -282,7 +282,9 @@ def find_duplicates(articles: pd.DataFrame, *, threshold: float = NEAR_DUPLICATE
     Passes, in order: the same words ignoring case and punctuation (``exact copy``), the same URL (``repeated URL``),
     then word 5-gram Jaccard similarity at or above ``threshold`` (``near duplicate``). In each
     group the earliest article is kept (then the longest, then the smallest ID); every other one
-    is reported with the one kept instead.
+    is reported with the one kept instead (``kept_id`` is always a kept article: a copy of an
+    article that a later pass dropped points to the one finally kept; ``reason`` and
+    ``similarity`` are those of its own match).
     """
     order = articles.assign(_len=articles["text"].str.len()).sort_values(
         ["date", "_len", "article_id"], ascending=[True, False, True], kind="stable"
@@ -308,9 +310,16 @@ def find_duplicates(articles: pd.DataFrame, *, threshold: float = NEAR_DUPLICATE
     for aid, kept, sim in _near_pairs(alive_ids, [words[a] for a in alive_ids], threshold):
         if aid not in dropped and kept not in dropped:
             dropped[aid] = (kept, "near duplicate", sim)
+    def kept_instead(aid):
+        # A copy of an article that a later pass dropped points to the article finally kept.
+        kept = dropped[aid][0]
+        while kept in dropped:
+            kept = dropped[kept][0]
+        return kept
+
     rows = [
-        {"article_id": aid, "kept_id": kept, "reason": reason, "similarity": round(sim, 3)}
-        for aid, (kept, reason, sim) in dropped.items()
+        {"article_id": aid, "kept_id": kept_instead(aid), "reason": reason, "similarity": round(sim, 3)}
+        for aid, (_, reason, sim) in dropped.items()
     ]
     return pd.DataFrame(rows, columns=["article_id", "kept_id", "reason", "similarity"])
 
