@@ -228,3 +228,20 @@ def test_the_explorer_builds_widgets_that_update(monkeypatch):
     assert out.value != before and "New" in out.value and "will fail" not in out.value
     target.value = "NATO"
     assert "Brussels" not in out.value  # term "sanctions" is not in the NATO sentence
+
+
+def test_both_same_event_sentences_name_russia_as_the_guideline_requires(study):
+    from presslens import targets
+
+    text = study.sentences.set_index("sentence_id")["text"]
+    for sentence_id in lesson.SAME_EVENT.values():
+        found = targets.mentions([text[sentence_id]], ["Russia"])
+        assert len(found) >= 1, sentence_id
+    assert {str(d.date()) for d in study.sentences.set_index("sentence_id").loc[list(lesson.SAME_EVENT.values()), "date"]} == {"2022-02-24"}
+
+
+def test_the_explorer_says_how_many_matches_it_shows_out_of_how_many():
+    lines = pd.DataFrame({"voice": ["A"] * 20, "date": ["2022"] * 20, "left": ["x"] * 20, "match": ["NATO"] * 20, "right": ["y"] * 20})
+    page = lesson.kwic_html(lines, max_rows=15)
+    assert page.count("<tr><td>") == 15 and "Showing 15 of 20 matches" in page
+    assert "Showing" not in lesson.kwic_html(lines.head(3))
