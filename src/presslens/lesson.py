@@ -307,9 +307,13 @@ def check_who_is_speaking(answers: dict) -> Feedback:
     """Exercise 3: for each sentence ID, "own" or the speaker's name; one short line per sentence."""
     lines, right = [], 0
     for number, sentence_id in enumerate(SPEAKERS, 1):
-        result = check_speaker(sentence_id, answers.get(sentence_id, ""))
+        answer = answers.get(sentence_id, "")
+        result = check_speaker(sentence_id, answer)
         right += result.ok
-        lines.append(f"Sentence {number}: " + ("right, " if result.ok else "not yet: ") + result.lines[0])
+        if not _norm(answer):
+            lines.append(f"Sentence {number}: no answer yet.")
+        else:
+            lines.append(f"Sentence {number}: " + ("right, " if result.ok else "not yet: ") + result.lines[0])
     return Feedback(right == len(SPEAKERS), [f"{right} of {len(SPEAKERS)} right.", *lines])
 
 
@@ -566,7 +570,10 @@ def exercise_framing(data: LessonData):
         for number, (voice, sentence_id) in enumerate(FRAMING.items(), 1):
             result = check_framing_word(voice, boxes[voice].value, data.sentences.loc[sentence_id, "text"])
             ok &= result.ok
-            lines.append(f"Sentence {number}: " + ("right: " if result.ok else "not yet: ") + result.lines[0])
+            if not _norm(boxes[voice].value):
+                lines.append(f"Sentence {number}: no answer yet.")
+            else:
+                lines.append(f"Sentence {number}: " + ("right: " if result.ok else "not yet: ") + result.lines[0])
         return Feedback(ok, lines)
 
     printable = "".join(block + f"<p>{_blank()}</p>" for block, _ in fields)
