@@ -13,7 +13,7 @@ def _name(requirement: str) -> str:
     return re.split(r"[<>=!~ \[;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
-LOCKS = {"base": (), "test": ("test",), "browser": ("test", "browser")}  # lock file -> extras it holds
+LOCKS = {"base": (), "test": ("test",), "browser": ("test", "browser"), "mutate": ("test", "mutate")}  # lock -> extras
 
 
 def _lock(name: str) -> dict[str, list[tuple[str, str, list[str]]]]:
@@ -60,8 +60,11 @@ def test_the_locks_agree_on_every_package_they_share():
     for package, forks in locks["base"].items():
         assert locks["test"][package] == forks == locks["browser"][package], package
     for package, forks in locks["test"].items():
-        assert locks["browser"][package] == forks, package
+        assert locks["browser"][package] == forks == locks["mutate"][package], package
+    for package, forks in locks["mutate"].items():  # constrained by the browser lock: no other version
+        assert package not in locks["browser"] or locks["browser"][package] == forks, package
     assert set(locks["base"]) < set(locks["test"]) < set(locks["browser"])
+    assert set(locks["test"]) < set(locks["mutate"])
 
 
 def test_one_version_of_each_numerical_package_everywhere():
