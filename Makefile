@@ -10,6 +10,9 @@ BROWSER_STAMP := $(VENV)/.browser-installed-stamp
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
+# The lesson's one source (student page and teacher's version are built from it); run and tested
+# like the notebooks, so that its committed outputs are what it gives.
+LESSON_SOURCE := lesson/06-media-literacy-lesson.ipynb
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Notebooks run by nbconvert and nbval have no widget front end: the lesson's explorer then shows
 # plain HTML (make lab leaves this unset, so JupyterLab gets the widgets).
@@ -42,7 +45,7 @@ reproduce: data
 	rm -f figures/*.png
 	$(PY) -m presslens.lesson student
 	$(PY) -m presslens.lesson data
-	$(HEADLESS) PRESSLENS_FIGURES= $(PY) -m presslens.repro run $(NOTEBOOKS)
+	$(HEADLESS) PRESSLENS_FIGURES= $(PY) -m presslens.repro run $(NOTEBOOKS) $(LESSON_SOURCE)
 
 # The lesson page's precomputed sentences (Parquet, in $$PRESSLENS_CACHE or the user's cache folder).
 lesson-data: $(STAMP)

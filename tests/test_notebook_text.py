@@ -32,7 +32,8 @@ def test_the_scanner_finds_typed_decimals_and_percentages():
     assert typed_numbers(text) == ["0.618", "0.594", "0.641", "40%"]
 
 
-@pytest.mark.parametrize("path", sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")) + sorted((paths.ROOT / "lesson").glob("*.ipynb")),
+                         ids=lambda p: p.relative_to(paths.ROOT).as_posix())
 def test_no_number_is_typed_into_a_markdown_cell(path):
     allowed = {**ANYWHERE, **IN_NOTEBOOK.get(path.name, {})}
     nb = nbformat.read(path, as_version=4)
