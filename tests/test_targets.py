@@ -1,3 +1,5 @@
+import io
+
 import pandas as pd
 import pytest
 
@@ -142,4 +144,100 @@ def test_a_bad_kind_names_the_line(tmp_path):
     path = tmp_path / "lexicon.csv"
     path.write_text("target,alias,kind\nRussia,Russia,name\nRussia,Russians,people\n")
     with pytest.raises(ValueError, match=r"lexicon\.csv:3: kind 'people'"):
+        targets.read_lexicon(path)
+
+
+# --- a target of your own, given as a lexicon file or a DataFrame (issue 17) -----------------------
+
+ZELENSKYY = "Zelenskyy,Zelenskyy,,name,,,\nZelenskyy,Zelensky,,name,,,\nZelenskyy,Zelenskiy,,name,,,\nZelenskyy,Zelenskyi,,name,,,\n"
+
+
+def _lexicon_file(tmp_path, rows, name="mine.csv"):
+    path = tmp_path / name
+    path.write_text("target,alias,case_sensitive,kind,not_followed_by,not_preceded_by,note\n" + rows)
+    return path
+
+
+def test_a_new_target_in_a_lexicon_file_works_in_mentions_and_tag_sentences(tmp_path):
+    path = _lexicon_file(tmp_path, "OSCE,OSCE,yes,name,,,\nOSCE,Organization for Security and Co-operation in Europe,,name,,,\n")
+    sentences = pd.DataFrame({"sentence_id": ["s1", "s2", "s3"],
+                              "text": ["The OSCE mission left Donetsk.", "NATO met.", "The Organization for Security and Co-operation in Europe's report."]})
+    found = targets.mentions(sentences["text"].tolist(), "osce", lexicon=path)
+    assert found[["text_index", "target", "start", "end"]].values.tolist() == [[0, "OSCE", 4, 8], [2, "OSCE", 4, 4 + 52 + 2]]  # the alias, 52 characters, and "'s"
+    flags, table = targets.tag_sentences(sentences, ["OSCE"], lexicon=path)  # was: TypeError
+    assert flags["OSCE"].tolist() == [True, False, True] and table["sentence_id"].tolist() == ["s1", "s3"]
+    flags, _ = targets.tag_sentences(sentences, lexicon=str(path))  # every target of the file
+    assert [c for c in flags.columns if c not in sentences.columns] == ["OSCE", "OSCE demonym only"]
+    with pytest.raises(ValueError, match=r"unknown target 'NATO'; the lexicon has \['OSCE'\]"):
+        targets.tag_sentences(sentences, ["NATO"], lexicon=path)
+
+
+def test_two_targets_that_share_aliases_each_get_every_mention(tmp_path):
+    # Ukraine's aliases include Zelenskyy and Zelensky (case-sensitive); the new target has those
+    # and two more spellings, in any case.
+    path = _lexicon_file(tmp_path, "Ukraine,Ukraine,yes,name,,,\nUkraine,Kyiv,yes,name,,,\nUkraine,Zelenskyy,yes,name,,,\n"
+                                   "Ukraine,Zelensky,yes,name,,,\n" + ZELENSKYY)
+    sentences = pd.DataFrame({"sentence_id": ["s1", "s2", "s3", "s4"],
+                              "text": ["Zelenskyy spoke in Kyiv.", "ZELENSKIY left.", "Ukraine waits.", "Zelensky's aide said so."]})
+    together, table = targets.tag_sentences(sentences, ["Ukraine", "Zelenskyy"], lexicon=path)
+    alone, _ = targets.tag_sentences(sentences, ["Zelenskyy"], lexicon=path)
+    assert together["Zelenskyy"].tolist() == alone["Zelenskyy"].tolist() == [True, True, False, True]
+    assert together["Ukraine"].tolist() == [True, False, True, True]
+    # One span, a mention of each target; rows in the order of the text.
+    assert table[["sentence_id", "target", "alias", "start", "end"]].values.tolist() == [
+        ["s1", "Ukraine", "Zelenskyy", 0, 9], ["s1", "Zelenskyy", "Zelenskyy", 0, 9], ["s1", "Ukraine", "Kyiv", 19, 23],
+        ["s2", "Zelenskyy", "Zelenskiy", 0, 9], ["s3", "Ukraine", "Ukraine", 0, 7],
+        ["s4", "Ukraine", "Zelensky", 0, 10], ["s4", "Zelenskyy", "Zelensky", 0, 10],
+    ]
+
+
+def test_a_name_inside_another_targets_alias_counts_for_both():
+    lexicon = pd.DataFrame({"target": ["Russia", "Putin himself"], "alias": ["Putin", "Vladimir Putin"], "case_sensitive": ["yes", "yes"]})
+    found = targets.mentions(["Vladimir Putin's speech", "Putin spoke"], lexicon=lexicon)
+    assert found[["text_index", "target", "start", "end"]].values.tolist() == [
+        [0, "Putin himself", 0, 16], [0, "Russia", 9, 16], [1, "Russia", 0, 5]]
+
+
+def test_overlaps_lists_shared_and_nested_aliases(tmp_path):
+    assert targets.overlaps().empty  # data/targets.csv: no two targets compete for words
+    assert len(targets._groups(targets._key(targets.read_lexicon(), None))) == 1  # so one pass, as before
+    path = _lexicon_file(tmp_path, "Ukraine,Zelensky,yes,name,,,\nUkraine,Kyiv,yes,name,,,\nRussia,Putin,yes,name,,,\n" + ZELENSKYY
+                         + "Putin himself,Vladimir Putin,yes,name,,,\n")
+    table = targets.overlaps(lexicon=path)
+    assert table.values.tolist() == [
+        ["Zelensky", "Ukraine, Zelenskyy", "Zelensky", "same alias"],
+        ["Putin", "Russia, Putin himself", "Vladimir Putin", "inside"],
+    ]
+    assert targets.overlaps(["Ukraine", "Russia"], lexicon=path).empty  # only among the targets asked for
+    assert targets.overlap_notes(["Russia", "Putin himself"], lexicon=path) == [
+        "overlapping aliases: 'Putin' (Russia) and 'Vladimir Putin' (Putin himself); each target gets all its mentions"]
+
+
+def test_shared_aliases_lose_no_mention_on_the_study_corpus(need_study):
+    import presslens
+
+    need_study(["guardian", "nyt"])
+    sentences = presslens.load(["guardian", "nyt"]).sentences
+    lexicon = pd.concat([targets.read_lexicon(), pd.read_csv(io.StringIO("target,alias\n" + "\n".join(
+        f"Zelenskyy,{a}" for a in ("Zelenskyy", "Zelensky", "Zelenskiy", "Zelenskyi"))))], ignore_index=True)
+    together, _ = targets.tag_sentences(sentences, ["Ukraine", "Zelenskyy"], lexicon=lexicon)
+    alone, _ = targets.tag_sentences(sentences, ["Zelenskyy"], lexicon=lexicon)
+    ukraine, _ = targets.tag_sentences(sentences, ["Ukraine"])
+    assert together["Zelenskyy"].sum() == alone["Zelenskyy"].sum() == 248  # the issue's count when tagged alone
+    assert together["Zelenskyy"].equals(alone["Zelenskyy"]) and together["Ukraine"].equals(ukraine["Ukraine"])
+
+
+def test_read_lexicon_checks_a_dataframe_as_it_checks_a_file(tmp_path):
+    frame = pd.DataFrame({"target": ["EU", "EU"], "alias": ["EU", "Brussels"], "case_sensitive": [True, False]})
+    table = targets.read_lexicon(frame)
+    assert table["kind"].tolist() == ["name", "name"]
+    assert targets.mentions(["eu and Brussels, brussels"], lexicon=frame)["alias"].tolist() == ["Brussels", "Brussels"]
+    with pytest.raises(ValueError, match=r"<DataFrame>, row 2: kind 'people'"):
+        targets.read_lexicon(frame.assign(kind=["name", "people"]))
+    with pytest.raises(ValueError, match=r"<DataFrame>, row 1: empty alias"):
+        targets.read_lexicon(frame.assign(alias=[None, "Brussels"]))
+    with pytest.raises(ValueError, match=r"<DataFrame>: missing columns \['alias'\]"):
+        targets.read_lexicon(frame.drop(columns="alias"))
+    path = _lexicon_file(tmp_path, "EU,EU,yes,name,,,\nEU,Brussels,yes,name,(unclosed,,\n")
+    with pytest.raises(ValueError, match=r"mine\.csv:3: not_followed_by '\(unclosed'.*not a valid regular expression"):
         targets.read_lexicon(path)
