@@ -132,3 +132,66 @@ def test_sample_sentences_keep_the_seed_text(study):
     sample = study.sentences[study.sentences["voice"] == "rashtranews.com"]
     seed = " ".join(paths.SAMPLE_FILE.read_text(encoding="utf-8").split())
     assert len(sample) == 28 and all(s in seed for s in sample["text"])
+
+
+# --- your own corpus: columns, date format and voice as keywords, or a DataFrame (issue 17) ------
+
+OWN = ("headline,published,body,outlet\n"
+       "Talks,24.02.2022,NATO met in Brussels. Russia replied.,Daily Planet\n"
+       "More talks,25.02.2022,Kyiv answered.,Evening Star\n"
+       "No outlet,26.02.2022,Nobody signed it.,\n")
+
+
+def test_load_takes_columns_date_format_and_voice_as_keywords(write):
+    path = write("own.csv", OWN)
+    corpus = presslens.load(path, columns={"title": "headline", "date": "published", "text": "body"},
+                            date_format="%d.%m.%Y", voice="outlet")
+    by_title = corpus.articles.set_index("title")
+    assert by_title["voice"].to_dict() == {"Talks": "Daily Planet", "More talks": "Evening Star", "No outlet": ""}
+    assert by_title["date"].dt.strftime("%Y-%m-%d").tolist() == ["2022-02-24", "2022-02-25", "2022-02-26"]
+    assert corpus.voice_notes() == {str(path): "voice: from column 'outlet'"}
+    assert repr(corpus).endswith("0 inputs rejected; voice: from column 'outlet'>")
+    # The older spelling still works and gives the same corpus.
+    old = presslens.load(path, table_options={"columns": {"title": "headline", "date": "published", "text": "body", "voice": "outlet"},
+                                              "date_format": "%d.%m.%Y"})
+    pd.testing.assert_frame_equal(old.articles, corpus.articles)
+
+
+def test_without_a_voice_column_the_note_says_every_article_gets_the_file_name(write):
+    path = write("wire.csv", "date,text\n2022-02-24,NATO met.\n2022-02-25,Russia replied.\n")
+    corpus = presslens.load(path)
+    assert corpus.articles["voice"].tolist() == ["wire", "wire"]
+    note = corpus.voice_notes()[str(path)]
+    assert note == ("voice: no voice column (looked for 'voice'); every article gets the file name 'wire' as its voice "
+                    "(pass voice= or columns={'voice': ...})")
+    assert corpus.notes.loc[corpus.notes["kind"] == "voice", "value"].tolist() == [""]
+    assert "every article gets the file name 'wire'" in repr(corpus)
+
+
+def test_a_voice_column_that_is_not_there_is_an_error_naming_the_file(write):
+    path = write("own.csv", OWN)
+    with pytest.raises(presslens.CorpusError, match=r"own\.csv:1: no 'channel' column for the voice \(found \['body', 'headline', 'outlet', 'published'\]\)"):
+        presslens.load(path, columns={"date": "published", "text": "body"}, voice="channel")
+    with pytest.raises(ValueError, match="name two columns"):
+        presslens.load(path, columns={"voice": "outlet"}, voice="headline")
+    with pytest.raises(ValueError, match="disagree"):
+        presslens.load(path, date_format="%d.%m.%Y", table_options={"date_format": "ISO8601"})
+
+
+def test_load_reads_a_dataframe_like_a_table_file(write):
+    frame = pd.read_csv(write("own.csv", OWN), keep_default_na=False)
+    corpus = presslens.load(frame, columns={"title": "headline", "date": "published", "text": "body"}, voice="outlet")
+    assert sorted(corpus.articles["voice"]) == ["", "Daily Planet", "Evening Star"]
+    assert set(corpus.articles["source"]) == {"dataframe"}
+    assert len(corpus.sentences) == 4  # two sentences in the first article, one in each other
+    assert corpus.date_formats() == {"<DataFrame>": "%d.%m.%Y"}
+    assert corpus.voice_notes() == {"<DataFrame>": "voice: from column 'outlet'"}
+    # A bad row is named by the frame and its row, counted from 1.
+    bad = frame.assign(published=["24.02.2022", "someday", "26.02.2022"])
+    report = presslens.load(bad, columns={"title": "headline", "date": "published", "text": "body"}, errors="report")
+    assert report.rejected.values.tolist() == [["<DataFrame>", 2, "bad date 'someday' (the column's format is %d.%m.%Y)"]]
+    assert "every article gets the name 'dataframe' as its voice" in report.voice_notes()["<DataFrame>"]
+    # A frame with datetime dates, and one inside a list with the sample.
+    dated = frame.assign(published=pd.to_datetime(frame["published"], format="%d.%m.%Y"))
+    both = presslens.load([dated, "sample"], columns={"title": "headline", "date": "published", "text": "body"}, voice="outlet")
+    assert len(both.articles) == 4 and both.articles["date"].min() == pd.Timestamp("2022-02-04")

@@ -41,15 +41,23 @@ class Corpus:
     notes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=NOTE_COLUMNS))
 
     def __repr__(self) -> str:
+        voices = sorted(set(self.voice_notes().values()))
+        said = f"; {voices[0]}" if len(voices) == 1 else f"; {len(voices)} voice notes (see .voice_notes())" if voices else ""
         return (
             f"<Corpus: {len(self.articles)} articles, {len(self.sentences)} sentences, "
-            f"{len(self.duplicates)} duplicates dropped, {len(self.rejected)} inputs rejected>"
+            f"{len(self.duplicates)} duplicates dropped, {len(self.rejected)} inputs rejected{said}>"
         )
 
     def date_formats(self) -> dict[str, str]:
         """Return the date format each table file was read with (its path -> format)."""
         rows = self.notes[self.notes["kind"] == "date format"]
         return dict(zip(rows["path"], rows["value"]))
+
+    def voice_notes(self) -> dict[str, str]:
+        """Return where each table's voice came from (its path -> the note): a column, the voice
+        given, or the file's name. The study sources have fixed voices and no note."""
+        rows = self.notes[self.notes["kind"] == "voice"]
+        return dict(zip(rows["path"], rows["note"]))
 
 
 def _article_ids(raw: pd.DataFrame) -> list[str]:
@@ -78,37 +86,88 @@ def _read(source, problems, table_options=None, notes=None) -> pd.DataFrame:
         frames = [_read(s, problems, table_options, notes) for s in source]
         frames = [f for f in frames if len(f)]
         return pd.concat(frames, ignore_index=True) if frames else io._empty_raw()
+    if isinstance(source, pd.DataFrame):
+        return io.read_frame(source, problems=problems, notes=notes, **(table_options or {}))
     if isinstance(source, str) and source in io.STUDY_SOURCES:
         return io.read_study(source, problems=problems, notes=notes)
     if isinstance(source, str) and source == "sample":
         return io.read_path(paths.SAMPLE_FILE, problems=problems, notes=notes)
     if isinstance(source, (str, Path)):
         return io.read_path(source, problems=problems, notes=notes, **(table_options or {}))
-    raise TypeError(f"source must be a path, a study source name or a list of them, not {type(source).__name__}")
+    raise TypeError(f"source must be a path, a study source name, a pandas DataFrame or a list of them, not {type(source).__name__}")
 
 
-def load(source="sample", *, errors: str = "raise", table_options: dict | None = None) -> Corpus:
+def _table_options(table_options, columns, date_format, voice) -> dict:
+    """Merge ``load``'s keyword arguments into the table options; the same option given two ways
+    with two values is an error that says which."""
+    options = dict(table_options or {})
+    unknown = set(options) - {"columns", "source", "voice", "date_format"}
+    if unknown:
+        raise ValueError(f"unknown table_options {sorted(unknown)}; use columns, source, voice, date_format")
+    mapping = dict(options.get("columns") or {})
+    for name, column in (columns or {}).items():
+        if name in mapping and mapping[name] != column:
+            raise ValueError(f"columns={{{name!r}: {column!r}}} and table_options' columns {{{name!r}: {mapping[name]!r}}} disagree")
+        mapping[name] = column
+    if voice is not None:
+        if mapping.get("voice", voice) != voice:
+            raise ValueError(f"voice={voice!r} and columns={{'voice': {mapping['voice']!r}}} name two columns; give one")
+        mapping["voice"] = voice
+    if mapping:
+        options["columns"] = mapping
+    if date_format is not None:
+        if options.get("date_format", date_format) != date_format:
+            raise ValueError(f"date_format={date_format!r} and table_options' date_format {options['date_format']!r} disagree")
+        options["date_format"] = date_format
+    return options
+
+
+def load(source="sample", *, columns: dict | None = None, date_format: str | None = None, voice: str | None = None,
+         errors: str = "raise", table_options: dict | None = None) -> Corpus:
     """Load, clean, deduplicate and split a corpus.
 
     Parameters
     ----------
     source
-        A path (seed-format ``.txt``, CSV/JSONL/JSON/Parquet, or a folder of them), a study source
-        name (``"kremlin"``, ``"ukraine_president"``, ``"guardian"``, ``"nyt"``,
-        ``"headlines"``), ``"sample"`` for the embedded seed article, or a list of these.
+        A path (seed-format ``.txt``, CSV/JSONL/JSON/Parquet, or a folder of them), a pandas
+        DataFrame of articles (read like a table file, named ``"<DataFrame>"`` in notes and
+        rejected rows, its rows counted from 1 as lines), a study source name (``"kremlin"``,
+        ``"ukraine_president"``, ``"guardian"``, ``"nyt"``, ``"headlines"``), ``"sample"`` for the
+        embedded seed article, or a list of these.
+    columns
+        For tables and DataFrames: which of your columns hold presslens's fields, e.g.
+        ``{"title": "headline", "date": "published", "text": "body"}`` (fields: ``id``, ``title``,
+        ``date``, ``url``, ``text``, ``source``, ``voice``). A field left out is read from a column
+        of its own name if there is one; ``text`` and ``date`` are required.
+    date_format
+        For tables: ``"ISO8601"``, ``"epoch"`` or a strptime format such as ``"%d.%m.%Y"``; by
+        default one format is inferred for the whole column (:func:`presslens.io.infer_date_format`).
+    voice
+        For tables: the column that holds each article's voice (outlet, speaker, country), the same
+        as ``columns={"voice": ...}``. Without one, every article of a file gets the file's name
+        as its voice; ``Corpus.notes`` (and the corpus's repr) says which happened.
     errors
         ``"raise"``: the first bad input raises :class:`presslens.CorpusError` naming the file and
         line. ``"report"``: good inputs load and each bad one is a row of ``Corpus.rejected``.
     table_options
-        For table files given by path: ``columns`` (a mapping from presslens's names to yours),
-        ``source``, ``voice`` and ``date_format``, as in :func:`presslens.io.read_table`.
+        The older way to give the same options (kept working): ``columns``, ``date_format``,
+        ``source`` (every article's source) and ``voice``, which here is one fixed voice for every
+        article, as in :func:`presslens.io.read_table`.
 
     ``Corpus.notes`` lists what was read but changed on the way, with path and line: the date format
-    each table was read with (also :meth:`Corpus.date_formats`), a file decoded from UTF-16, and any
+    each table was read with (also :meth:`Corpus.date_formats`), where each table's voice came from
+    (kind ``"voice"``, also :meth:`Corpus.voice_notes`), a file decoded from UTF-16, and any
     sentence longer than :data:`MAX_SENTENCE_CHARS` characters, split into pieces.
+
+    >>> import pandas as pd
+    >>> mine = pd.DataFrame({"headline": ["Talks"], "published": ["24.02.2022"], "body": ["NATO met."],
+    ...                      "outlet": ["Daily"]})
+    >>> load(mine, columns={"title": "headline", "date": "published", "text": "body"}, date_format="%d.%m.%Y", voice="outlet")
+    <Corpus: 1 articles, 1 sentences, 0 duplicates dropped, 0 inputs rejected; voice: from column 'outlet'>
     """
     if errors not in ("raise", "report"):
         raise ValueError(f"errors must be 'raise' or 'report', not {errors!r}")
+    table_options = _table_options(table_options, columns, date_format, voice)
     problems = None if errors == "raise" else []
     notes: list[dict] = []
     raw = _read(source, problems, table_options, notes)

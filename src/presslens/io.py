@@ -370,6 +370,9 @@ def _parse_dates(values: pd.Series, date_format: str | None) -> tuple[pd.Series,
     return _try_format(text, date_format), date_format
 
 
+FRAME_NAME = "<DataFrame>"  # the "path" of a DataFrame's records in notes and rejected rows
+
+
 def read_table(
     path,
     *,
@@ -379,24 +382,63 @@ def read_table(
     date_format: str | None = None,
     problems: list | None = None,
     notes: list | None = None,
+    note_voice: bool = True,
 ) -> pd.DataFrame:
     """Read a CSV, JSON Lines, JSON or Parquet file of articles.
 
     ``columns`` maps schema fields (``id``, ``title``, ``date``, ``url``, ``text``, ``source``,
     ``voice``) to the file's column names; unmapped fields use a column of the same name if
-    present. ``text`` and ``date`` are required; ``source`` defaults to the file's stem and
-    ``voice`` to the source. ``date_format`` is a strptime format, ``"ISO8601"``, ``"epoch"`` for
-    seconds since 1970, or None to infer one format for the whole column (:func:`infer_date_format`):
-    a column that two formats read differently (day-first or month-first) is refused until
-    ``date_format`` says which. The format used is noted in ``notes`` (kind ``"date format"``).
-    A value the format does not read, or a date in the future, rejects its record.
+    present. ``text`` and ``date`` are required, and so is the voice column when ``columns`` names
+    one; ``source`` defaults to the file's stem and ``voice`` (a fixed voice for every article
+    without a voice column) to the source. ``date_format`` is a strptime format, ``"ISO8601"``,
+    ``"epoch"`` for seconds since 1970, or None to infer one format for the whole column
+    (:func:`infer_date_format`): a column that two formats read differently (day-first or
+    month-first) is refused until ``date_format`` says which. The format used is noted in ``notes``
+    (kind ``"date format"``), and so is where the voice came from (kind ``"voice"``: a column, the
+    voice given, or the file's name), unless ``note_voice`` is false. A value the format does not
+    read, or a date in the future, rejects its record.
     """
     path = Path(path)
+    rows = list(_records(path, problems, notes))
+    return _read_records(rows, path, path.stem, columns=columns, source=source, voice=voice, date_format=date_format,
+                         problems=problems, notes=notes, note_voice=note_voice)
+
+
+def read_frame(
+    frame: pd.DataFrame,
+    *,
+    columns: dict | None = None,
+    source: str | None = None,
+    voice: str | None = None,
+    date_format: str | None = None,
+    problems: list | None = None,
+    notes: list | None = None,
+    name: str = FRAME_NAME,
+) -> pd.DataFrame:
+    """Read a pandas DataFrame of articles as :func:`read_table` reads a table file.
+
+    Records are named ``name`` (``"<DataFrame>"``) where a file would give its path, and their
+    ``line`` is the row's position counted from 1 (as for a Parquet file). ``source`` defaults to
+    ``"dataframe"``.
+
+    >>> frame = pd.DataFrame({"published": ["2022-02-24"], "body": ["NATO met."], "outlet": ["Daily"]})
+    >>> read_frame(frame, columns={"date": "published", "text": "body", "voice": "outlet"})[["source", "voice", "line"]].values.tolist()
+    [['dataframe', 'Daily', 1]]
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"read_frame reads a pandas DataFrame, not {type(frame).__name__}")
+    records = frame.reset_index(drop=True).to_dict("records")
+    rows = [(i + 1, {str(k): v for k, v in rec.items()}) for i, rec in enumerate(records)]
+    return _read_records(rows, name, "dataframe", columns=columns, source=source, voice=voice, date_format=date_format,
+                         problems=problems, notes=notes, note_voice=True)
+
+
+def _read_records(rows, path, stem, *, columns, source, voice, date_format, problems, notes, note_voice) -> pd.DataFrame:
+    """Turn ``(line, record)`` pairs into the raw schema (the body of :func:`read_table`)."""
     columns = dict(columns or {})
     unknown = set(columns) - set(SCHEMA_FIELDS)
     if unknown:
         raise ValueError(f"unknown schema fields in columns: {sorted(unknown)}; use {SCHEMA_FIELDS}")
-    rows = list(_records(path, problems, notes))
     if not rows:
         if problems is None or not any(p["path"] == str(path) for p in problems):
             _fail(problems, path, 1, "no records")
@@ -407,6 +449,9 @@ def read_table(
         if mapping[field] not in header:
             _fail(problems, path, 1, f"no {field!r} column (looked for {mapping[field]!r}; found {sorted(header)})")
             return _empty_raw()
+    if "voice" in columns and mapping["voice"] not in header:
+        _fail(problems, path, 1, f"no {mapping['voice']!r} column for the voice (found {sorted(header)})")
+        return _empty_raw()
     lines = [line for line, _ in rows]
     frame = pd.DataFrame.from_records([rec for _, rec in rows])
 
@@ -439,7 +484,9 @@ def read_table(
             "line": lines,
         }
     )
-    out["source"] = out["source"].fillna(source or path.stem).astype(str)
+    if note_voice:
+        _note_voice(notes, path, out["voice"], mapping["voice"] in frame.columns, mapping["voice"], voice, source, stem)
+    out["source"] = out["source"].fillna(source or stem).astype(str)
     out["voice"] = out["voice"].fillna(voice).fillna(out["source"]).astype(str)
     if source is not None:
         out["source"] = source
@@ -463,6 +510,23 @@ def read_table(
     # Plain Python strings: the cleaning steps iterate over them, and Arrow-backed strings
     # would be converted one by one.
     return out.astype({c: object for c in ("source", "voice", "title", "url", "text")})
+
+
+def _note_voice(notes, path, values, has_column, column_name, voice, source, stem) -> None:
+    """Note where the voice of a table's articles comes from: a column, the voice given, or the name
+    of the file (or the source), which is every article's voice when nothing else says."""
+    fallback = voice or source or stem
+    if has_column:
+        empty = int(values.isna().sum())
+        gap = f" ({empty:,} record{'s' if empty != 1 else ''} without one get {fallback!r})" if empty else ""
+        _note(notes, path, None, "voice", column_name, f"voice: from column {column_name!r}{gap}")
+    elif voice:
+        _note(notes, path, None, "voice", voice, f"voice: {voice!r} for every article (given; no {column_name!r} column)")
+    else:
+        what = f"the source {source!r}" if source else (f"the name {stem!r}" if str(path) == FRAME_NAME else f"the file name {stem!r}")
+        _note(notes, path, None, "voice", "",
+              f"voice: no voice column (looked for {column_name!r}); every article gets {what} as its voice "
+              f"(pass voice= or columns={{'voice': ...}})")
 
 
 _STUDY_READERS = {
@@ -497,6 +561,7 @@ def read_study(name: str, *, problems: list | None = None, notes: list | None = 
         date_format=spec.get("date_format"),
         problems=problems,
         notes=notes,
+        note_voice=False,  # a study source's voice is fixed and documented (STUDY_VOICES, the domain)
     )
 
 
