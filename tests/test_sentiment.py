@@ -104,3 +104,15 @@ def test_evaluate_newsmtsc_scores_with_scikit_learn_and_tunes_on_train_only(stud
     tuned = sentiment.tune_threshold(sentiment.score_newsmtsc(train, "sentence VADER"), train["label"].to_numpy())
     bands = table.loc[table["method"] == "sentence VADER", "band"].unique().tolist()
     assert bands == ["default 0.05", f"tuned on train {tuned:.2f}"]
+
+
+def test_toward_a_target_of_a_lexicon_file_scores_the_clause_of_each_alias(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text("target,alias,case_sensitive\nZelenskyy,Zelenskyy,\nZelenskyy,Zelensky,\nZelenskyy,Zelenskiy,\n")
+    texts = ["The talks failed, but Zelensky praised the brave defenders.", "Nobody came.", "ZELENSKIY was angry."]
+    scores = sentiment.toward(texts, "zelenskyy", lexicon=path)
+    expected = sentiment.polarity(["but Zelensky praised the brave defenders."])[0]  # the clause after the comma
+    assert scores[0] == expected > 0 and np.isnan(scores[1])
+    assert scores[2] == sentiment.polarity(["ZELENSKIY was angry."])[0] < 0  # a short clause: the whole sentence
+    # Without the lexicon "Zelenskyy" is a literal name: the other spellings are not found.
+    assert np.isnan(sentiment.toward(texts, "Zelenskyy")).all()

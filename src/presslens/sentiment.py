@@ -157,12 +157,13 @@ def toward_spans(texts, spans, *, patch: str | None = None) -> np.ndarray:
     return out
 
 
-def toward(texts, target, *, patch: str | None = None) -> np.ndarray:
+def toward(texts, target, *, lexicon=None, patch: str | None = None) -> np.ndarray:
     """Return one target-window score per text: VADER on the clause around each mention.
 
     ``target`` is a name from the target lexicon (case-insensitive, with all its aliases) or any
-    literal mention ("Trump", "the FBI"), or a list with one of these per text. NaN where the
-    text does not mention the target.
+    literal mention ("Trump", "the FBI"), or a list with one of these per text. ``lexicon`` is a
+    path or a DataFrame like ``data/targets.csv`` (default: that file), for targets of your own. NaN
+    where the text does not mention the target.
 
     >>> toward(["NATO welcomed the plan, while Russia attacked Kyiv."], "NATO").round(4).tolist()
     [0.34]
@@ -173,7 +174,7 @@ def toward(texts, target, *, patch: str | None = None) -> np.ndarray:
     per_text = [target] * len(texts) if isinstance(target, str) else list(target)
     if len(per_text) != len(texts):
         raise ValueError(f"{len(per_text)} targets for {len(texts)} texts")
-    lexicon = targets_module.read_lexicon()
+    lexicon = targets_module.as_lexicon(lexicon)
     known = {t.lower(): t for t in lexicon["target"]}
     spans = [[] for _ in texts]
     for name in sorted(set(per_text)):
