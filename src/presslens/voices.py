@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from presslens import attribution, paths, sentiment, stance, stats, targets
+from presslens import attribution, paths, sentiment, stats, targets
+from presslens import stance as stance_models
 
 KEY_DATES = {"2022-02-04": "Putin-Xi joint statement", "2022-02-24": "Russian invasion"}
 OUTLETS_FILE = paths.DATA_DIR / "outlets.csv"
@@ -19,17 +20,35 @@ SCORED_COLUMNS = [
 ]
 
 
-def score(sentences: pd.DataFrame, target_names=stance.TARGETS, *, held_out: bool = True) -> pd.DataFrame:
+def score(sentences: pd.DataFrame, target_names=stance_models.TARGETS, *, held_out: bool = True, lexicon=None,
+          stance: bool = True) -> pd.DataFrame:
     """Return one row per sentence and target it names: sentiment toward the target (VADER on the
     target's clause), predicted stance, who speaks (own voice or quoted, and the speaker), and
     ``demonym_only``: the sentence names the target only by a demonym ("Russian troops").
 
+    ``target_names`` are targets of ``lexicon`` (a path or a DataFrame like ``data/targets.csv``,
+    the default). Stance is predicted for NATO and Russia only: another target with ``stance``
+    (the default) is a ValueError at once, before any work; with ``stance=False`` every target gets
+    sentiment, mentions and speakers, and the ``stance`` column is empty (None).
+
     With ``held_out`` (the default), an annotated sentence gets its out-of-fold label
-    (:func:`presslens.stance.held_out_labels`), never one from a model trained on it."""
-    flagged, _ = targets.tag_sentences(sentences, list(target_names))
+    (:func:`presslens.stance.held_out_labels`), never one from a model trained on it. Those labels
+    come from a cross-validation of the study annotations, so it runs only when some sentence of
+    ``sentences`` is annotated for its target (:func:`presslens.stance.annotated_pairs`)."""
+    lexicon = targets.as_lexicon(lexicon)
+    names = targets.target_names(target_names, lexicon=lexicon)
+    if stance:
+        without = [t for t in names if t not in stance_models.TARGETS]
+        if without:
+            raise ValueError(
+                f"stance is predicted for NATO and Russia only, not for {', '.join(without)}; pass stance=False for "
+                f"sentiment, mentions and speakers without stance (the stance column is then empty), and score NATO "
+                f"and Russia with stance apart")
+        stance_models.check_lexicon(names, lexicon, hint=", or pass stance=False")
+    flagged, _ = targets.tag_sentences(sentences, names, lexicon=lexicon)
     who = attribution.attribute(sentences)
     frames = []
-    for target in target_names:
+    for target in names:
         rows = flagged[flagged[target]]
         if rows.empty:
             continue
@@ -37,38 +56,57 @@ def score(sentences: pd.DataFrame, target_names=stance.TARGETS, *, held_out: boo
         frame = rows[["sentence_id", "article_id", "voice", "date", "text"]].copy()
         frame["target"] = target
         frame["demonym_only"] = rows[f"{target} demonym only"].to_numpy()
-        frame["toward"] = sentiment.toward(texts, target)
-        frame["stance"] = stance.predict(texts, target)
+        frame["toward"] = sentiment.toward(texts, target, lexicon=lexicon)
+        frame["stance"] = stance_models.predict(texts, target) if stance else None
         frame = frame.join(who[["kind", "speaker", "speaker_resolved"]])
         frames.append(frame)
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SCORED_COLUMNS)
-    if held_out and len(out):
-        labels = stance.held_out_labels()
-        found = labels.reindex(pd.MultiIndex.from_arrays([out["sentence_id"], out["target"]])).to_numpy()
-        out["stance"] = [label if isinstance(label, str) else mine for label, mine in zip(found, out["stance"])]
+    if held_out and stance and len(out):
+        keys = pd.MultiIndex.from_arrays([out["sentence_id"], out["target"]])
+        if keys.isin(stance_models.annotated_pairs()).any():  # else no label to hold out: no cross-validation
+            labels = stance_models.held_out_labels()
+            found = labels.reindex(keys).to_numpy()
+            out["stance"] = [label if isinstance(label, str) else mine for label, mine in zip(found, out["stance"])]
     out["week"] = out["date"].dt.to_period("W-SUN").dt.start_time
     return out[SCORED_COLUMNS].sort_values(["target", "voice", "date", "sentence_id"], kind="mergesort").reset_index(drop=True)
 
 
 def cells(frame: pd.DataFrame, by: list[str], *, min_count: int, n_boot: int) -> pd.DataFrame:
+    """Return, per group of ``by``, the number of sentences ``n`` and, where ``n`` is at least
+    ``min_count``, mean sentiment and the AGAINST and FAVOR shares with 95% intervals that resample
+    articles. ``note`` says why a row has no estimate (too few sentences, and how many), and also
+    when no row at all reaches ``min_count``; it is empty where the row is estimated.
+
+    >>> frame = pd.DataFrame({"target": "NATO", "voice": ["A", "A", "B"], "article_id": ["a1", "a2", "b1"],
+    ...                       "toward": [0.5, 0.1, -0.2], "stance": ["AGAINST", "NONE", "FAVOR"]})
+    >>> cells(frame, ["target", "voice"], min_count=2, n_boot=10)[["voice", "n", "sentiment", "note"]].values.tolist()
+    [['A', 2, 0.3, ''], ['B', 1, nan, 'too few to estimate: 1 sentence, fewer than min_count 2']]
+    """
     rows = []
     for key, block in frame.groupby(by, sort=True):
         key = key if isinstance(key, tuple) else (key,)
-        row = dict(zip(by, key), n=len(block))
+        row = dict(zip(by, key), n=len(block), note="")
         if len(block) >= min_count:
             articles = block["article_id"].to_numpy()  # intervals resample articles
             row["sentiment"], row["sentiment low"], row["sentiment high"] = stats.mean_ci(block["toward"], articles, n_boot=n_boot)
             for label in ("AGAINST", "FAVOR"):
                 share = stats.mean_ci(block["stance"].to_numpy() == label, articles, n_boot=n_boot)
                 row[label], row[f"{label} low"], row[f"{label} high"] = share
+        else:
+            row["note"] = f"too few to estimate: {len(block):,} sentence{'s' if len(block) != 1 else ''}, fewer than min_count {min_count}"
         rows.append(row)
-    columns = [*by, "n", "sentiment", "sentiment low", "sentiment high", "AGAINST", "AGAINST low", "AGAINST high", "FAVOR", "FAVOR low", "FAVOR high"]
-    return pd.DataFrame(rows).reindex(columns=columns)
+    columns = [*by, "n", "sentiment", "sentiment low", "sentiment high", "AGAINST", "AGAINST low", "AGAINST high", "FAVOR", "FAVOR low", "FAVOR high", "note"]
+    table = pd.DataFrame(rows).reindex(columns=columns)
+    if len(table) and (table["n"] < min_count).all():
+        table["note"] = table["note"] + (f"; no cell reaches min_count {min_count} (the largest has {int(table['n'].max()):,}): "
+                                         f"lower min_count, or group more widely (by month, not by week)")
+    return table
 
 
 def weekly(scored: pd.DataFrame, *, min_count: int = 20, n_boot: int = stats.N_BOOT) -> pd.DataFrame:
     """Return, per target, voice and week: the number of sentences naming the target, and (where at
-    least ``min_count``) mean sentiment toward it and the AGAINST and FAVOR shares, with 95% CIs."""
+    least ``min_count``) mean sentiment toward it and the AGAINST and FAVOR shares, with 95% CIs;
+    ``note`` says why a week has no estimate (:func:`cells`)."""
     return cells(scored, ["target", "voice", "week"], min_count=min_count, n_boot=n_boot)
 
 

@@ -23,7 +23,7 @@ One module per concern, their public names re-exported here:
 """
 from presslens.stance.annotations import (  # noqa: F401
     ANNOTATION_COLUMNS, ANNOTATION_FILE, HEADLINE_FILE, LABELS, ROUNDS, SAMPLES, SEED, SOURCE_OF_VOICE, TARGETS, Annotations,
-    agreement, canonical_target, cohen_kappa, load_annotations, load_headline_annotations, read_annotations, text_hash,
+    agreement, annotated_pairs, canonical_target, check_lexicon, cohen_kappa, load_annotations, load_headline_annotations, read_annotations, text_hash,
 )
 from presslens.stance.rules import (  # noqa: F401
     COUNTER, CUES, EXPANSION, HARM, SUPPORT, _CUE_PATTERNS, _FIRST_PERSON, _NEGATION, _first_words, _spans,

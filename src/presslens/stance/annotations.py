@@ -40,6 +40,35 @@ def canonical_target(target) -> str:
     return {t.lower(): t for t in TARGETS}[target.lower()]
 
 
+def annotated_pairs(path=None) -> set[tuple[str, str]]:
+    """Return the ``(sentence_id, target)`` pairs of the annotation file, read cheaply: two columns,
+    no checks, no corpus. Enough to know whether any sentence of a table is annotated (and so
+    whether its held-out labels are needed) without training anything."""
+    table = pd.read_csv(path or ANNOTATION_FILE, dtype=str, keep_default_na=False, usecols=["sentence_id", "target"])
+    return set(zip(table["sentence_id"], table["target"]))
+
+
+def check_lexicon(target_names, lexicon, *, hint: str = "") -> list[str]:
+    """Return the targets of ``target_names`` that have a stance model (NATO, Russia), after checking
+    that ``lexicon`` (a table from :func:`presslens.targets.read_lexicon`, or None) gives each of
+    them the aliases of ``data/targets.csv``: the model was trained on sentences found with those,
+    and marks them so, so a lexicon that names NATO otherwise cannot be used for stance. ``hint``
+    ends the error with what the caller can do instead.
+    """
+    from presslens import targets
+
+    chosen = [t for t in target_names if t in TARGETS]
+    if lexicon is None or not chosen:
+        return chosen
+    reference = targets.read_lexicon()
+    for target in chosen:
+        if sorted(targets._key(lexicon, [target])) != sorted(targets._key(reference, [target])):
+            raise ValueError(f"stance toward {target} is predicted from the aliases of {target} in data/targets.csv, which "
+                             f"the stance model was trained with; the lexicon gives {target} other rows: keep {target}'s rows "
+                             f"as they are in data/targets.csv{hint}")
+    return chosen
+
+
 def read_annotations(path=None) -> pd.DataFrame:
     """Return the annotation file, checked: known targets and labels, one row per sentence and target.
 
