@@ -218,3 +218,44 @@ def test_deduplication_is_idempotent():
     report = cleaning.find_duplicates(articles)
     kept = articles[~articles["article_id"].isin(report["article_id"])]
     assert sorted(report["article_id"]) == ["b", "c"] and cleaning.find_duplicates(kept).empty
+
+
+# --- language ---------------------------------------------------------------------------------------
+
+ENGLISH = [
+    "Russia and NATO met in Geneva on Monday.",
+    "No vaccine, no French Open for Djokovic, says French Sports ministry",  # "no" is English too
+    "Betrayer of Anne Frank revealed; man named Arnold van den Bergh",  # Dutch name, English sentence
+    "Putin says West taking Russia's 'red lines' too lightly",  # a headline with no function word
+    "Zelenskyy met Macron in Kyiv.",
+    "",
+]
+NOT_ENGLISH = [
+    ("Россия и НАТО провели переговоры в Женеве.", "not in the Latin alphabet"),
+    ("البرتغالي ريكاردو سواريش مديرا فنيا جديدا للنادي الأهلي المصري", "not in the Latin alphabet"),
+    ("Die Regierung hat nicht mit der NATO gesprochen und wird auch nicht.", "function words of other languages"),
+    ("Las elecciones primarias de Florida 2022 están a la vuelta de la esquina", "function words of other languages"),
+    ("La Russie et l'OTAN se sont réunies à Genève pour des négociations.", "function words of other languages"),
+]
+
+
+@pytest.mark.parametrize("text", ENGLISH)
+def test_english_texts_are_not_flagged(text):
+    assert cleaning.language_flag(text) is None
+
+
+@pytest.mark.parametrize("text, why", NOT_ENGLISH)
+def test_other_languages_are_flagged_with_the_reason(text, why):
+    assert why in cleaning.language_flag(text)
+
+
+def test_a_text_in_another_language_is_kept_and_flagged_in_the_notes(tmp_path):
+    import presslens
+
+    (tmp_path / "fr.txt").write_text("Brèves\n20220301\nhttps://example.org/fr\n" + NOT_ENGLISH[4][0] + "\n")
+    (tmp_path / "en.txt").write_text("News\n20220301\nhttps://example.org/en\n" + ENGLISH[0] + "\n")
+    corpus = presslens.load(tmp_path)
+    assert len(corpus.articles) == 2  # kept: flagged, not dropped
+    flags = corpus.notes[corpus.notes["kind"] == "language"]
+    assert len(flags) == 1 and flags["path"].iloc[0].endswith("fr.txt")
+    assert flags["value"].iloc[0] == corpus.articles.loc[corpus.articles["title"] == "Brèves", "article_id"].iloc[0]

@@ -364,3 +364,54 @@ def _near_pairs(ids, words, threshold):
     hits = jaccard >= threshold
     for i, j, sim in sorted(zip(overlap.row[hits].tolist(), overlap.col[hits].tolist(), jaccard[hits].tolist())):
         yield ids[j], ids[i], float(sim)
+
+
+# --- language ------------------------------------------------------------------------------------
+
+# Every method of the kit (VADER, the target lexicon, the stance model, the keyword stop words) reads
+# English only. A text in another language is not an error, but its scores mean nothing, so the
+# loader flags it. Two signals, each cheap and each explained in the note it leaves:
+# - most of its words are written in a script other than the Latin alphabet (Cyrillic, Arabic...);
+# - it uses more of the commonest function words of French, German, Spanish, Italian, Portuguese or
+#   Dutch than of English (at least three of them). The lists leave out words that are also English
+#   ("die", "no", "a", "an", "in", "is", "van", "den", "war"), so English headlines such as
+#   "No vaccine, no French Open" or "Arnold van den Bergh" are not flagged.
+ENGLISH_FUNCTION_WORDS = frozenset(
+    "the of and to in a is that for on with as by was it at from be are this has have not or an which will "
+    "said its but were their they he his we our been also had".split()
+)
+OTHER_FUNCTION_WORDS = frozenset(
+    """de la le les des du et est une un dans pour pas qui que sur au aux avec sont ce cette
+    der das und ist nicht ein eine zu von mit sich auf für dem im auch werden wird
+    el los las del y en por con para una es se lo como más pero su sus
+    il di che non della per sono gli delle nel alla
+    os da do dos em um uma não na com mais
+    het een ik niet dat op te zijn voor""".split()
+)
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def language_flag(text: str) -> str | None:
+    """Return why ``text`` looks not to be English, or None when nothing says so.
+
+    >>> language_flag("Russia and NATO met in Geneva on Monday.") is None
+    True
+    >>> language_flag("Россия и НАТО провели переговоры в Женеве.")
+    'not English: 7 of 7 words are not in the Latin alphabet'
+    >>> language_flag("La Russie et l'OTAN se sont réunies à Genève pour des négociations.")
+    'not English: 6 function words of other languages (des, et, la, pour, se, sont) against 0 English ones'
+    >>> language_flag("No vaccine, no French Open for Djokovic") is None
+    True
+    """
+    words = _LETTERS.findall(text.lower())
+    if not words:
+        return None
+    latin = sum(all(ch <= "\u024f" for ch in word) for word in words)  # Basic Latin to Latin Extended-B
+    if latin * 2 < len(words):
+        return f"not English: {len(words) - latin} of {len(words)} words are not in the Latin alphabet"
+    english = sum(word in ENGLISH_FUNCTION_WORDS for word in words)
+    other = [word for word in words if word in OTHER_FUNCTION_WORDS]
+    if len(other) >= 3 and len(other) > english:
+        return (f"not English: {len(other)} function words of other languages ({', '.join(sorted(set(other)))}) "
+                f"against {english} English ones")
+    return None

@@ -205,6 +205,11 @@ def load(source="sample", *, columns: dict | None = None, date_format: str | Non
     articles = articles.sort_values(["source", "date", "article_id"], kind="stable").reset_index(drop=True)
 
     where = dict(zip(raw["article_id"], zip(raw["path"], raw["line"])))
+    for aid, text in zip(articles["article_id"].tolist(), articles["text"].tolist()):
+        reason = cleaning.language_flag(text)  # kept, but flagged: every method here reads English only
+        if reason:
+            path, line = where[aid]
+            notes.append({"path": str(path), "line": line, "kind": "language", "value": aid, "note": reason})
     return Corpus(
         articles=articles,
         sentences=split_articles(articles, notes=notes, where=where),
