@@ -93,10 +93,10 @@ def test_score_partition_gives_the_numbers_of_the_separate_functions(scored_samp
         assert np.array_equal(scored[f"{target}_toward"].to_numpy(), toward, equal_nan=True), target
         named = np.flatnonzero(~np.isnan(toward))
         assert (scored[f"{target}_mentions"].to_numpy() > 0).sum() == len(named) > 20
-        labels = scored[f"{target}_stance"]
-        if target == "China":  # no stance model for China: left empty
-            assert labels.isna().all()
+        if target == "China":  # no stance model for China: no stance column
+            assert "China_stance" not in scored.columns
         else:
+            labels = scored[f"{target}_stance"]
             assert labels.iloc[named].tolist() == stance.predict([texts[i] for i in named], target, model=model)
             assert labels.drop(index=named).isna().all()
 
@@ -231,3 +231,99 @@ def test_analyze_with_the_dask_engine_equals_the_local_engine_on_several_voices_
     for name in ("sentences", "aggregates", "articles"):
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "local" / f"{name}.parquet"),
                                       pd.read_parquet(tmp_path / "dask" / f"{name}.parquet"), check_dtype=False)
+
+
+# --- a target of your own on the command line: --lexicon (issue 17) -----------------------------
+
+OWN_CORPUS = ("headline,published,body,outlet\n"
+              "One,2022-03-01,Zelenskyy spoke in Kyiv. ZELENSKIY thanked the brave volunteers.,Daily\n"
+              "Two,2022-03-02,Ukraine waits. Nothing else happened here.,Daily\n"
+              "Three,2022-03-09,Zelenskyi met NATO leaders. The EU agreed.,Evening\n")
+OWN_LEXICON = ("target,alias,case_sensitive,kind,not_followed_by,not_preceded_by,note\n"
+               "Ukraine,Ukraine,yes,name,,,\nUkraine,Kyiv,yes,name,,,\nUkraine,Zelenskyy,yes,name,,,\n"
+               "Zelenskyy,Zelenskyy,,name,,,\nZelenskyy,Zelensky,,name,,,\nZelenskyy,Zelenskiy,,name,,,\nZelenskyy,Zelenskyi,,name,,,\n")
+OWN_COLUMNS = ["--columns", "title=headline,date=published,text=body,voice=outlet"]
+
+
+def _own(tmp_path):
+    corpus, lexicon = tmp_path / "own.csv", tmp_path / "my-targets.csv"
+    corpus.write_text(OWN_CORPUS)
+    lexicon.write_text(OWN_LEXICON)
+    return corpus, lexicon
+
+
+def test_analyze_serves_a_target_of_a_lexicon_file_sharing_aliases_with_another(tmp_path, capsys):
+    corpus, lexicon = _own(tmp_path)
+    out = tmp_path / "out"
+    assert cli.main(["analyze", str(corpus), *OWN_COLUMNS, "--lexicon", str(lexicon), "--targets", "Ukraine,Zelenskyy",
+                     "--out", str(out), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    sentences = pd.read_parquet(out / "sentences.parquet").set_index("text")
+    # By hand: Zelenskyy is named in three sentences (three spellings), Ukraine in two; "Zelenskyy spoke in Kyiv." names both.
+    assert sentences["Zelenskyy_mentions"].to_dict() == {
+        "Zelenskyy spoke in Kyiv.": 1, "ZELENSKIY thanked the brave volunteers.": 1, "Ukraine waits.": 0,
+        "Nothing else happened here.": 0, "Zelenskyi met NATO leaders.": 1, "The EU agreed.": 0}
+    assert sentences["Ukraine_mentions"].to_dict()["Zelenskyy spoke in Kyiv."] == 2  # the shared alias and Kyiv
+    assert sentences["Ukraine_mentions"].sum() == 3
+    assert sentences.loc["ZELENSKIY thanked the brave volunteers.", "Zelenskyy_toward"] > 0
+    assert not [c for c in sentences.columns if c.endswith("_stance")]  # no stance model for these targets
+    aggregates = pd.read_parquet(out / "aggregates.parquet")
+    assert not [c for c in aggregates.columns if c.endswith(("_AGAINST", "_FAVOR", "_NONE"))]
+    assert aggregates.groupby("voice")["Zelenskyy_sentences"].sum().to_dict() == {"Daily": 2, "Evening": 1}
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["targets"] == {"Ukraine": 2, "Zelenskyy": 3} and summary["lexicon"] == str(lexicon)
+    assert summary["stance"] == "not predicted: stance exists for NATO and Russia only, and the targets asked for are Ukraine, Zelenskyy"
+    assert summary["shared_aliases"] == ["shared alias: 'Zelenskyy' names both Ukraine and Zelenskyy; each target gets all its mentions"]
+    assert f"note: {corpus}: voice: from column 'outlet'" in printed
+    assert "note: shared alias: 'Zelenskyy' names both Ukraine and Zelenskyy" in printed
+    assert "stance: not predicted: stance exists for NATO and Russia only, and the targets asked for are Ukraine, Zelenskyy" in printed
+    assert "predicted for sentences naming \n" not in printed
+
+
+def test_analyze_says_which_targets_have_no_stance_and_writes_no_empty_stance_column(tmp_path, capsys):
+    corpus, _ = _own(tmp_path)
+    out = tmp_path / "out"
+    assert cli.main(["analyze", str(corpus), *OWN_COLUMNS, "--targets", "NATO,EU", "--stance-model", "fast",
+                     "--out", str(out), "--quiet"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["stance"] == ("predicted by the fast model for sentences naming NATO; none for EU "
+                                 "(stance exists for NATO and Russia only)")
+    assert "stance: predicted by the fast model for sentences naming NATO; none for EU" in capsys.readouterr().out
+    sentences = pd.read_parquet(out / "sentences.parquet")
+    assert "EU_stance" not in sentences.columns and "NATO_stance" in sentences.columns
+    assert sentences.loc[sentences["NATO_mentions"] > 0, "NATO_stance"].notna().all()
+    assert sentences["EU_mentions"].sum() == 1 and summary["shared_aliases"] == []
+    aggregates = pd.read_parquet(out / "aggregates.parquet")
+    assert "NATO_AGAINST" in aggregates.columns and "EU_AGAINST" not in aggregates.columns
+
+
+def test_analyze_checks_the_targets_against_the_lexicon_given(tmp_path, capsys):
+    corpus, lexicon = _own(tmp_path)
+    common = [str(corpus), *OWN_COLUMNS, "--lexicon", str(lexicon), "--out", str(tmp_path / "out"), "--quiet"]
+    with pytest.raises(SystemExit) as done:
+        cli.main(["analyze", *common, "--targets", "NATO,Zelenskyy"])
+    assert done.value.code == 2
+    assert f"unknown targets ['NATO']; the lexicon {lexicon} has ['Ukraine', 'Zelenskyy']" in capsys.readouterr().err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("target,alias,kind\nZelenskyy,Zelensky,person\n")
+    with pytest.raises(SystemExit) as done:
+        cli.main(["analyze", str(corpus), *OWN_COLUMNS, "--lexicon", str(bad), "--targets", "Zelenskyy", "--out", str(tmp_path / "out")])
+    assert done.value.code == 2 and "bad.csv:2: kind 'person' must be one of ('name', 'demonym')" in capsys.readouterr().err
+    other_nato = tmp_path / "other-nato.csv"
+    other_nato.write_text("target,alias\nNATO,the alliance\n")
+    with pytest.raises(SystemExit) as done:
+        cli.main(["analyze", str(corpus), *OWN_COLUMNS, "--lexicon", str(other_nato), "--targets", "NATO", "--out", str(tmp_path / "out")])
+    assert done.value.code == 2 and "the stance model was trained with" in capsys.readouterr().err
+
+
+def test_the_dask_engine_reads_the_lexicon_as_the_local_one(tmp_path):
+    import dask.distributed  # noqa: F401  (a hard dependency: imported, never skipped)
+
+    corpus, lexicon = _own(tmp_path)
+    table_options = {"columns": {"title": "headline", "date": "published", "text": "body", "voice": "outlet"}}
+    for engine in ("local", "dask"):
+        pipeline.run([str(corpus)], tmp_path / engine, target_names=["Ukraine", "Zelenskyy"], engine=engine, chunk_size=2,
+                     progress=False, table_options=table_options, lexicon=lexicon)
+    local = pd.read_parquet(tmp_path / "local" / "sentences.parquet")
+    assert local["Zelenskyy_mentions"].sum() == 3
+    pd.testing.assert_frame_equal(local, pd.read_parquet(tmp_path / "dask" / "sentences.parquet"), check_dtype=False)

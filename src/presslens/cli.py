@@ -31,6 +31,7 @@ examples:
   presslens analyze --out results/
   presslens analyze articles.csv --columns text=body,date=published,title=headline --out results/
   presslens analyze kremlin guardian --targets NATO,Russia,China --out results/
+  presslens analyze articles.csv --columns voice=outlet --lexicon my-targets.csv --targets NATO,Zelenskyy --out results/
   presslens analyze big/ --engine dask --scheduler tcp://10.0.0.5:8786 --out results/
 """
 
@@ -57,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument("inputs", nargs="*", metavar="INPUT", help="files, folders or study source names (default: the embedded sample)")
     analyze.add_argument("--out", required=True, metavar="DIR", help="folder for the output tables (created if missing)")
-    analyze.add_argument("--targets", default="NATO,Russia", metavar="T1,T2", help="targets from data/targets.csv (default: NATO,Russia); stance is predicted for NATO and Russia")
+    analyze.add_argument("--targets", default="NATO,Russia", metavar="T1,T2", help="targets from the lexicon (default: NATO,Russia); stance is predicted for NATO and Russia only, the others get mentions and sentiment")
+    analyze.add_argument("--lexicon", default=None, metavar="FILE", help="a target lexicon: a CSV with the columns of data/targets.csv (target, alias, case_sensitive, kind, not_followed_by, not_preceded_by, note), for targets of your own (default: data/targets.csv)")
     analyze.add_argument("--engine", choices=["local", "dask"], default="local", help="local: chunk by chunk on this machine; dask: the same per-partition functions on a Dask cluster")
     analyze.add_argument("--jobs", type=int, default=None, metavar="N", help="local engine: processes to score chunks in (default: one per CPU core; 1: this process only)")
     analyze.add_argument("--scheduler", metavar="ADDRESS", help="address of a running dask.distributed scheduler (default with --engine dask: a local cluster of 2 workers)")
@@ -83,7 +85,7 @@ def main(argv=None) -> int:
         summary = pipeline.run(
             args.inputs, args.out, target_names=target_names, engine=args.engine, scheduler=args.scheduler,
             chunk_size=args.chunk_size, jobs=args.jobs, progress=not args.quiet, table_options=table_options or None,
-            stance_model=args.stance_model,
+            stance_model=args.stance_model, lexicon=args.lexicon,
         )
     except ValueError as error:
         parser.exit(2, f"presslens analyze: error: {error}\n")
@@ -96,9 +98,13 @@ def main(argv=None) -> int:
         print(f"dates in {path}: read as {date_format}" if date_format else f"dates in {path}: no format fits")
     for note in summary["notes"]:
         print(f"note: {note['path']}: {note['note']}")
+    if summary["lexicon"]:
+        print(f"targets from the lexicon {summary['lexicon']}")
+    for note in summary["shared_aliases"]:
+        print(f"note: {note}")
     for target, count in summary["targets"].items():
         print(f"sentences naming {target}: {count:,}")
-    print(summary["stance"])
+    print(f"stance: {summary['stance']}")
     print(f"tables written to {args.out}")
     return 0
 

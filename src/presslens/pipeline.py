@@ -23,19 +23,23 @@ CHUNK_SIZE = 20_000
 
 
 def score_columns(target_names) -> dict:
-    """Return the output columns of :func:`score_partition` and their dtypes."""
+    """Return the output columns of :func:`score_partition` and their dtypes: ``<target>_stance``
+    only for the targets that have a stance model (NATO, Russia)."""
     columns = {"article_id": "object", "sentence_id": "object", "voice": "object", "date": "datetime64[ns]", "compound": "float64"}
     for target in target_names:
         columns[f"{target}_mentions"] = "int64"
         columns[f"{target}_toward"] = "float64"
-        columns[f"{target}_stance"] = "object"
+        if target in stance.TARGETS:
+            columns[f"{target}_stance"] = "object"
     return columns
 
 
-def score_partition(sentences: pd.DataFrame, target_names, model=None) -> pd.DataFrame:
+def score_partition(sentences: pd.DataFrame, target_names, model=None, lexicon=None) -> pd.DataFrame:
     """Score one chunk of the sentence table: VADER compound per sentence; per target the number
-    of mentions, VADER on the target's clause and the predicted stance (empty where the sentence
-    does not name the target, or where ``model`` is None: stance skipped).
+    of mentions, VADER on the target's clause and, for NATO and Russia, the predicted stance
+    (empty where the sentence does not name the target, or where ``model`` is None: stance
+    skipped). Targets are those of ``lexicon`` (a path, a DataFrame or its list of records; default
+    ``data/targets.csv``).
 
     The numbers are those of :func:`presslens.sentiment.polarity`, :func:`presslens.sentiment.toward`
     and :func:`presslens.stance.predict` (a test checks this); the work is shared: targets are
@@ -43,6 +47,8 @@ def score_partition(sentences: pd.DataFrame, target_names, model=None) -> pd.Dat
     """
     texts = sentences["text"].astype(object).tolist()
     target_names = list(target_names)
+    if isinstance(lexicon, list):  # records, as the Dask engine sends them (a DataFrame argument would be partitioned)
+        lexicon = pd.DataFrame(lexicon)
     compound = np.array(sentiment.scorer().compounds(texts), dtype=float)
     out = pd.DataFrame(
         {
@@ -54,9 +60,16 @@ def score_partition(sentences: pd.DataFrame, target_names, model=None) -> pd.Dat
         }
     )
     with_stance = model is not None and any(t in stance.TARGETS for t in target_names)
-    scan = list(dict.fromkeys(target_names + list(stance.TARGETS))) if with_stance else target_names  # stance marks both
-    found = targets.mentions(texts, scan) if texts else pd.DataFrame(columns=targets.MENTION_COLUMNS)
+    empty = pd.DataFrame(columns=targets.MENTION_COLUMNS)
+    if lexicon is None:
+        scan = list(dict.fromkeys(target_names + list(stance.TARGETS))) if with_stance else target_names  # stance marks both
+        found = targets.mentions(texts, scan) if texts else empty
+        marks = found
+    else:  # the stance model marks NATO and Russia as data/targets.csv finds them (run() checks the lexicon agrees)
+        found = targets.mentions(texts, target_names, lexicon=lexicon) if texts else empty
+        marks = targets.mentions(texts, list(stance.TARGETS)) if texts and with_stance else empty
     index = found["text_index"].to_numpy(dtype=int)
+    marks_index = marks["text_index"].to_numpy(dtype=int)
     for target in target_names:
         mine = found["target"].to_numpy() == target
         counts = np.bincount(index[mine], minlength=len(texts)) if len(texts) else np.array([], dtype=int)
@@ -67,7 +80,7 @@ def score_partition(sentences: pd.DataFrame, target_names, model=None) -> pd.Dat
         if model is not None and target in stance.TARGETS and len(named):
             position = np.full(len(texts), -1)
             position[named] = np.arange(len(named))
-            rows = found[position[index] >= 0]
+            rows = marks[position[marks_index] >= 0]
             rows = rows.assign(text_index=position[rows["text_index"].to_numpy(dtype=int)])
             frame = stance.features([texts[i] for i in named], target, found=rows, compound=compound[named],
                                     embeddings=model.uses_embeddings)
@@ -80,13 +93,15 @@ def score_partition(sentences: pd.DataFrame, target_names, model=None) -> pd.Dat
                 spans[position[int(i)]].append((int(start), int(end)))
             toward[named] = sentiment.toward_spans([texts[i] for i in named], spans)
         out[f"{target}_toward"] = toward
-        out[f"{target}_stance"] = labels
+        if target in stance.TARGETS:
+            out[f"{target}_stance"] = labels
     return out
 
 
 def aggregate(scored: pd.DataFrame, target_names) -> pd.DataFrame:
     """Return one row per voice and week: sentences, mean compound, and per target the sentences
-    naming it, mean sentiment toward it and the AGAINST / FAVOR / NONE shares among them."""
+    naming it, mean sentiment toward it and, for the targets with a stance column (NATO, Russia),
+    the AGAINST / FAVOR / NONE shares among them."""
     frame = scored.assign(week=pd.to_datetime(scored["date"]).dt.to_period("W-SUN").dt.start_time)
     rows = []
     for (voice, week), block in frame.groupby(["voice", "week"], sort=True, dropna=False):
@@ -95,6 +110,8 @@ def aggregate(scored: pd.DataFrame, target_names) -> pd.DataFrame:
             named = block[block[f"{target}_mentions"] > 0]
             row[f"{target}_sentences"] = len(named)
             row[f"{target}_toward"] = named[f"{target}_toward"].mean() if len(named) else np.nan
+            if f"{target}_stance" not in block.columns:
+                continue
             labelled = named[f"{target}_stance"].dropna()
             for label in stance.LABELS:
                 row[f"{target}_{label}"] = float((labelled == label).mean()) if len(labelled) else np.nan
@@ -119,17 +136,41 @@ def trained_model_or_reason(kind: str = "full"):
         return None, f"stance skipped: the model could not be trained ({type(error).__name__}: {str(error).splitlines()[0]})"
 
 
+def stance_sentence(target_names, stance_model: str, skipped_reason: str | None = None) -> str:
+    """Say in one sentence for which targets stance was predicted, by which model, and why not for
+    the others.
+
+    >>> stance_sentence(["NATO", "EU", "Ukraine"], "full")
+    'predicted by the full model for sentences naming NATO; none for EU, Ukraine (stance exists for NATO and Russia only)'
+    >>> stance_sentence(["Ukraine"], "full")
+    'not predicted: stance exists for NATO and Russia only, and the targets asked for are Ukraine'
+    """
+    with_model = [t for t in target_names if t in stance.TARGETS]
+    others = [t for t in target_names if t not in stance.TARGETS]
+    if not with_model:
+        return f"not predicted: stance exists for NATO and Russia only, and the targets asked for are {', '.join(others) or 'none'}"
+    rest = f"; none for {', '.join(others)} (stance exists for NATO and Russia only)" if others else ""
+    if skipped_reason:
+        return skipped_reason + rest
+    return f"predicted by the {stance_model} model for sentences naming {', '.join(with_model)}{rest}"
+
+
 def run(inputs, out, *, target_names=stance.TARGETS, engine: str = "local", scheduler: str | None = None,
         chunk_size: int = CHUNK_SIZE, jobs: int | None = None, progress: bool = True,
-        table_options: dict | None = None, stance_model: str = "full") -> dict:
+        table_options: dict | None = None, stance_model: str = "full", lexicon=None) -> dict:
     """Run the pipeline on ``inputs`` (paths or study source names; none: the embedded sample) and
     write ``articles``, ``sentences``, ``aggregates`` (and ``rejected``) as Parquet into ``out``,
     plus ``summary.json``, which also gives the date format each table file was read with and
-    every note of the load (a UTF-16 file, an over-long sentence split). Returns the summary.
+    every note of the load (where each table's voice came from, a UTF-16 file, an over-long
+    sentence split). Returns the summary.
 
-    The local engine scores the chunks in ``jobs`` processes (default: one per CPU core); the
-    rows are the same whatever the number of processes (tested). ``stance_model`` is "full" (the
-    default) or "fast" (see :func:`trained_model_or_reason`).
+    ``target_names`` are targets of ``lexicon`` (a path or a DataFrame like ``data/targets.csv``,
+    the default), checked before anything is read; the summary lists the aliases two of them share
+    (:func:`presslens.targets.overlaps`), each target getting all its mentions. Stance is predicted
+    for NATO and Russia only: the other targets get mentions and sentiment and no stance column,
+    and ``summary["stance"]`` says so. The local engine scores the chunks in ``jobs`` processes
+    (default: one per CPU core); the rows are the same whatever the number of processes (tested).
+    ``stance_model`` is "full" (the default) or "fast" (see :func:`trained_model_or_reason`).
     """
     import presslens
     from presslens import io
@@ -138,9 +179,17 @@ def run(inputs, out, *, target_names=stance.TARGETS, engine: str = "local", sche
         raise ValueError(f"engine must be 'local' or 'dask', not {engine!r}")
     if jobs is not None and jobs < 1:
         raise ValueError(f"jobs must be 1 or more, not {jobs}")
-    unknown = [t for t in target_names if t not in stance.TARGETS and t not in set(targets.read_lexicon()["target"])]
+    target_names = list(target_names)
+    lexicon_table = targets.as_lexicon(lexicon)
+    known = set(lexicon_table["target"])
+    unknown = [t for t in target_names if t not in known]
     if unknown:
-        raise ValueError(f"unknown targets {unknown}; the lexicon has {sorted(set(targets.read_lexicon()['target']))}")
+        where = "the lexicon" if lexicon is None else f"the lexicon {lexicon if isinstance(lexicon, (str, Path)) else '<DataFrame>'}"
+        raise ValueError(f"unknown targets {unknown}; {where} has {sorted(known)}")
+    if stance_model not in STANCE_MODELS:
+        raise ValueError(f"stance model must be one of {STANCE_MODELS}, not {stance_model!r}")
+    stance.check_lexicon(target_names, None if lexicon is None else lexicon_table, hint=", or leave it out of the targets")
+    lexicon_used = None if lexicon is None else lexicon_table
     started = time.perf_counter()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -149,14 +198,12 @@ def run(inputs, out, *, target_names=stance.TARGETS, engine: str = "local", sche
     corpus = presslens.load(readable, errors="report", table_options=table_options)  # bad files: reported
     articles, sentences, rejected = corpus.articles, corpus.sentences, corpus.rejected
     stance_targets = [t for t in target_names if t in stance.TARGETS]
-    if stance_model not in STANCE_MODELS:
-        raise ValueError(f"stance model must be one of {STANCE_MODELS}, not {stance_model!r}")
     model, skipped_reason = trained_model_or_reason(stance_model) if stance_targets else (None, None)
 
     if engine == "local":
-        scored = _run_local(sentences, target_names, model, chunk_size, progress, jobs or default_jobs())
+        scored = _run_local(sentences, target_names, model, chunk_size, progress, jobs or default_jobs(), lexicon_used)
     else:
-        scored = _run_dask(sentences, target_names, model, chunk_size, scheduler, progress)
+        scored = _run_dask(sentences, target_names, model, chunk_size, scheduler, progress, lexicon_used)
     aggregates = aggregate(scored, target_names)
 
     articles.drop(columns=[c for c in ("text",) if c in articles.columns]).to_parquet(out / "articles.parquet", index=False)
@@ -176,8 +223,10 @@ def run(inputs, out, *, target_names=stance.TARGETS, engine: str = "local", sche
             {"path": r.path, "line": None if pd.isna(r.line) else int(r.line), "kind": r.kind, "note": r.note}
             for r in corpus.notes.itertuples(index=False) if r.kind != "date format"
         ],
+        "lexicon": None if lexicon is None else str(lexicon) if isinstance(lexicon, (str, Path)) else "<DataFrame>",
+        "shared_aliases": targets.overlap_notes(target_names, lexicon=lexicon_table),
         "targets": {t: int((scored[f"{t}_mentions"] > 0).sum()) for t in target_names},
-        "stance": skipped_reason or f"predicted by the {stance_model} model for sentences naming " + ", ".join(stance_targets),
+        "stance": stance_sentence(target_names, stance_model, skipped_reason),
         "stance_model": stance_model if stance_targets and not skipped_reason else None,
         "seconds": round(time.perf_counter() - started, 2),
     }
@@ -210,16 +259,16 @@ def plan(n_sentences: int, chunk_size: int, jobs: int) -> tuple[int, int]:
 _WORKER: dict = {}
 
 
-def _start_worker(target_names, model):
-    _WORKER.update(target_names=target_names, model=model)
+def _start_worker(target_names, model, lexicon=None):
+    _WORKER.update(target_names=target_names, model=model, lexicon=lexicon)
 
 
 def _score_in_worker(chunk: pd.DataFrame) -> pd.DataFrame:
-    return score_partition(chunk, _WORKER["target_names"], _WORKER["model"])
+    return score_partition(chunk, _WORKER["target_names"], _WORKER["model"], _WORKER["lexicon"])
 
 
 def score_sentences(sentences: pd.DataFrame, target_names, model=None, *, chunk_size: int = CHUNK_SIZE,
-                    jobs: int = 1, on_chunk=None) -> pd.DataFrame:
+                    jobs: int = 1, on_chunk=None, lexicon=None) -> pd.DataFrame:
     """Run :func:`score_partition` over the sentence table chunk by chunk, in this process
     (``jobs=1``) or in ``jobs`` worker processes, and return the rows in the input's order.
 
@@ -231,7 +280,7 @@ def score_sentences(sentences: pd.DataFrame, target_names, model=None, *, chunk_
     parts = []
     if jobs == 1:
         for chunk in _chunks(sentences, chunk_size):
-            parts.append(score_partition(chunk, target_names, model))
+            parts.append(score_partition(chunk, target_names, model, lexicon))
             if on_chunk:
                 on_chunk(chunk)
     else:
@@ -241,7 +290,7 @@ def score_sentences(sentences: pd.DataFrame, target_names, model=None, *, chunk_
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         chunks = list(_chunks(sentences, chunk_size))
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                                 initializer=_start_worker, initargs=(target_names, model)) as pool:
+                                 initializer=_start_worker, initargs=(target_names, model, lexicon)) as pool:
             for chunk, part in zip(chunks, pool.map(_score_in_worker, chunks)):
                 parts.append(part)
                 if on_chunk:
@@ -251,7 +300,7 @@ def score_sentences(sentences: pd.DataFrame, target_names, model=None, *, chunk_
     return pd.concat(parts, ignore_index=True)
 
 
-def _run_local(sentences, target_names, model, chunk_size, progress, jobs):
+def _run_local(sentences, target_names, model, chunk_size, progress, jobs, lexicon=None):
     from tqdm.auto import tqdm
 
     documents = tqdm(total=sentences["article_id"].nunique(), unit="doc", desc="documents", position=0, disable=not progress)
@@ -265,10 +314,10 @@ def _run_local(sentences, target_names, model, chunk_size, progress, jobs):
         bar.update(len(chunk))
 
     with documents, bar:
-        return score_sentences(sentences, target_names, model, chunk_size=chunk_size, jobs=jobs, on_chunk=done)
+        return score_sentences(sentences, target_names, model, chunk_size=chunk_size, jobs=jobs, on_chunk=done, lexicon=lexicon)
 
 
-def _run_dask(sentences, target_names, model, chunk_size, scheduler, progress):
+def _run_dask(sentences, target_names, model, chunk_size, scheduler, progress, lexicon=None):
     import dask.dataframe as dd
     from dask.distributed import Client, LocalCluster, progress as dask_progress
 
@@ -281,7 +330,8 @@ def _run_dask(sentences, target_names, model, chunk_size, scheduler, progress):
     try:
         ddf = dd.from_pandas(frame, npartitions=npartitions, sort=False)
         model_future = client.scatter(model, broadcast=True) if model is not None else None
-        scored = ddf.map_partitions(score_partition, list(target_names), model_future, meta=meta)
+        records = None if lexicon is None else lexicon.to_dict("records")  # a DataFrame argument would be partitioned
+        scored = ddf.map_partitions(score_partition, list(target_names), model_future, records, meta=meta)
         persisted = client.persist(scored)
         if progress:
             dask_progress(persisted)
