@@ -303,3 +303,20 @@ def test_naming_rate_bootstrap_matches_an_independent_article_bootstrap():
     boot = hits[draws].sum(axis=1) / (20 * 30) * 10_000
     low, high = np.quantile(boot, [0.025, 0.975])
     assert row["low"] == pytest.approx(low, rel=0.08) and row["high"] == pytest.approx(high, rel=0.08)
+
+
+def test_a_unit_in_two_groups_is_refused_with_the_way_out_and_the_way_out_works():
+    # One row per sentence and target, as voices.score gives them: s1 names both NATO and Russia.
+    rows = pd.DataFrame({
+        "sentence_id": ["s1", "s1", "s2", "s3"], "article_id": ["a1", "a1", "a2", "a3"],
+        "target": ["NATO", "Russia", "NATO", "Russia"],
+        "text": ["NATO and Russia talk.", "NATO and Russia talk.", "Tanks rolled.", "Grain ships sailed."],
+    })
+    with pytest.raises(ValueError, match=r"1 'sentence_id' units are in more than one 'target' group \(e\.g\. \['s1'\]\).*"
+                                         r"keywords\.drop_shared_units\(sentences, by='target', unit='sentence_id'\)"):
+        keywords.count_terms(rows, by="target", unit="sentence_id")
+    kept = keywords.drop_shared_units(rows, by="target", unit="sentence_id")
+    assert kept.attrs["dropped"] == ["s1"] and kept["sentence_id"].tolist() == ["s2", "s3"]
+    counts = keywords.count_terms(kept, by="target", unit="sentence_id", ngram_range=(1, 1))
+    assert counts.groups == ("NATO", "Russia") and list(counts.vocabulary) == ["grain", "rolled", "sailed", "ships", "tanks"]
+    assert counts.by_group().tolist() == [[0, 1, 0, 0, 1], [1, 0, 1, 1, 0]]

@@ -168,6 +168,12 @@ def count_terms(
 ) -> TermCounts:
     """Count terms per unit (default: article) of ``sentences``, each unit in its ``by`` group.
 
+    Each unit must be in one group: the comparisons set a group against the rest (a unit in two
+    groups would be on both sides of its own comparison) and :func:`stability` resamples each
+    group's units apart (a unit in two groups would be drawn twice, independently, as if it were two
+    units). Units in more than one group are refused with a ValueError that says how many and which;
+    :func:`drop_shared_units` leaves them out (and says how many), or give them a group of their own.
+
     >>> frame = pd.DataFrame({"voice": ["A", "A", "B"], "article_id": ["a1", "a2", "b1"],
     ...                       "text": ["Tanks, tanks.", "Peace talks", "Peace"]})
     >>> counts = count_terms(frame)
@@ -182,9 +188,13 @@ def count_terms(
     if missing:
         raise ValueError(f"sentences lack the columns {sorted(missing)}")
     frame = sentences[[unit, by, text]].dropna(subset=[text])
-    groups_per_unit = frame.groupby(unit, sort=False)[by].nunique()
-    if (groups_per_unit > 1).any():
-        raise ValueError(f"units in more than one {by!r} group: {sorted(groups_per_unit[groups_per_unit > 1].index)[:5]}")
+    shared = shared_units(frame, by, unit=unit)
+    if shared:
+        raise ValueError(
+            f"{len(shared):,} {unit!r} units are in more than one {by!r} group (e.g. {shared[:3]}), and each unit must be in "
+            f"one group: the comparisons and the resampling treat groups as disjoint sets of units. Leave them out with "
+            f"keywords.drop_shared_units(sentences, by={by!r}, unit={unit!r}), or give them a group of their own "
+            f"(e.g. both names joined: 'A & B')")
     analyzer = partial(terms, ngram_range=tuple(ngram_range), stop_words=stop_words)
     vectorizer = CountVectorizer(analyzer=analyzer)
     texts = frame[text].astype(object).tolist()
@@ -203,6 +213,34 @@ def count_terms(
     )
     units["group_code"] = units[by].map({g: i for i, g in enumerate(groups)}).astype(int)
     return TermCounts(matrix, np.asarray(vocabulary, dtype=object), units, groups, by)
+
+
+def shared_units(sentences: pd.DataFrame, by: str = "voice", *, unit: str = "article_id") -> list:
+    """Return the units (sorted) whose rows are in more than one ``by`` group.
+
+    >>> frame = pd.DataFrame({"target": ["NATO", "Russia", "NATO"], "article_id": ["a1", "a1", "a2"]})
+    >>> shared_units(frame, "target")
+    ['a1']
+    """
+    groups_per_unit = sentences.groupby(unit, sort=False)[by].nunique()
+    return sorted(groups_per_unit[groups_per_unit > 1].index)
+
+
+def drop_shared_units(sentences: pd.DataFrame, by: str = "voice", *, unit: str = "article_id") -> pd.DataFrame:
+    """Return ``sentences`` without the units that are in more than one ``by`` group, so that
+    :func:`count_terms` can count them; ``attrs["dropped"]`` holds the units left out (sorted),
+    so a report can say how many. Dropping them changes what is compared: the groups' own units
+    only (an article about both NATO and Russia is in neither group).
+
+    >>> frame = pd.DataFrame({"target": ["NATO", "Russia", "NATO"], "article_id": ["a1", "a1", "a2"], "text": ["x", "y", "z"]})
+    >>> kept = drop_shared_units(frame, "target")
+    >>> kept["article_id"].tolist(), kept.attrs["dropped"]
+    (['a2'], ['a1'])
+    """
+    shared = shared_units(sentences, by, unit=unit)
+    kept = sentences[~sentences[unit].isin(shared)].copy()
+    kept.attrs["dropped"] = shared
+    return kept
 
 
 def log_odds_z(y_i, y_j, alpha, *, n_i=None, n_j=None, a0=None):
