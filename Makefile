@@ -18,7 +18,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # plain HTML (make lab leaves this unset, so JupyterLab gets the widgets).
 HEADLESS := PRESSLENS_HEADLESS=1
 
-.PHONY: reproduce test check-repro lock data lab kernel benchmark browser-test chromium lesson lesson-data lesson-teacher handout mutate clean
+.PHONY: reproduce report test check-repro lock data lab kernel benchmark browser-test chromium lesson lesson-data lesson-teacher handout mutate clean
 
 # Everything is installed from the lock (exact versions and SHA-256 hashes; see `make lock`), then
 # presslens itself, editable, without fetching anything else. A changed lock rebuilds the venv.
@@ -46,6 +46,13 @@ reproduce: data
 	$(PY) -m presslens.lesson student
 	$(PY) -m presslens.lesson data
 	$(HEADLESS) PRESSLENS_FIGURES= $(PY) -m presslens.repro run $(NOTEBOOKS) $(LESSON_SOURCE)
+
+# Notebooks 01-05 run on your corpus (see `presslens report --help`): executed notebooks, figures, HTML
+# pages and an index.html, all in $(OUT), never in the repository. For example:
+#   make report CORPUS="articles.csv" OUT=report/ ARGS="--columns text=body,date=published,voice=outlet"
+report: $(STAMP)
+	@test -n "$(OUT)" || { echo 'make report needs OUT=folder (and CORPUS=files, default: the embedded sample)'; exit 2; }
+	$(VENV)/bin/presslens report $(CORPUS) --out "$(OUT)" $(ARGS)
 
 # The lesson page's precomputed sentences (Parquet, in $$PRESSLENS_CACHE or the user's cache folder).
 lesson-data: $(STAMP)
