@@ -60,36 +60,59 @@ def mid_month(months):
     return list(starts + pd.Timedelta(days=14, hours=12))
 
 
-def partial_months(first, last) -> set:
-    """Return the starts of the months at the edges of a file that the file covers only in part:
-    the first month when the file begins after its 1st day, the last when it ends before its last.
+_FREQ = {"monthly": "M", "weekly": "W-SUN"}
+
+
+def partial_months(first, last, binning: str = "monthly") -> set:
+    """Return the starts of the bins (months, or weeks with ``binning="weekly"``) at the edges of a
+    file that the file covers only in part: the first when the file begins after the bin's first
+    day, the last when it ends before the bin's last.
 
     >>> sorted(str(m.date()) for m in partial_months("2022-02-24", "2022-07-31"))
     ['2022-02-01']
     >>> sorted(str(m.date()) for m in partial_months("2021-10-01", "2022-06-24"))
     ['2022-06-01']
+    >>> sorted(str(m.date()) for m in partial_months("2022-02-24", "2022-03-06", "weekly"))
+    ['2022-02-21']
     """
     import pandas as pd
 
+    freq = _FREQ[binning]
     first, last = pd.Timestamp(first), pd.Timestamp(last)
     out = set()
-    if first.day > 1:
-        out.add(first.to_period("M").start_time)
-    if last.normalize() < last.to_period("M").end_time.normalize():
-        out.add(last.to_period("M").start_time)
+    if first.normalize() > first.to_period(freq).start_time:
+        out.add(first.to_period(freq).start_time)
+    if last.normalize() < last.to_period(freq).end_time.normalize():
+        out.add(last.to_period(freq).start_time)
     return out
 
 
-def plot_monthly(ax, months, values, *, color, label, partial=(), low=None, high=None):
-    """Draw one voice's monthly values at mid-month: a filled marker for a month its file covers
-    fully, a hollow one for a part-month at the file's edge (``partial``: month starts), with the
-    interval ``low``-``high`` where given, and no marker where a value is missing."""
+def mid_bin(starts, binning: str = "monthly"):
+    """Return the middle of each bin: a month's 15th day at noon (:func:`mid_month`), a week's
+    Thursday at noon.
+
+    >>> [str(t) for t in mid_bin(["2022-02-21"], "weekly")]
+    ['2022-02-24 12:00:00']
+    """
+    import pandas as pd
+
+    if binning == "monthly":
+        return mid_month(starts)
+    begins = pd.to_datetime(pd.Series(list(starts))).dt.to_period(_FREQ[binning]).dt.start_time
+    return list(begins + pd.Timedelta(days=3, hours=12))
+
+
+def plot_monthly(ax, months, values, *, color, label, partial=(), low=None, high=None, binning: str = "monthly"):
+    """Draw one voice's monthly (or, with ``binning="weekly"``, weekly) values at mid-bin: a filled
+    marker for a bin its file covers fully, a hollow one for a part-bin at the file's edge
+    (``partial``: bin starts), with the interval ``low``-``high`` where given, and no marker where a
+    value is missing."""
     import numpy as np
     import pandas as pd
 
-    x = mid_month(months)
+    x = mid_bin(months, binning)
     y = np.asarray(values, dtype=float)
-    part = np.array([pd.Timestamp(m).to_period("M").start_time in set(partial) for m in months])
+    part = np.array([pd.Timestamp(m).to_period(_FREQ[binning]).start_time in set(partial) for m in months], dtype=bool)
     ax.plot(x, y, color=color, lw=0.8, alpha=0.7)
     if low is not None and high is not None:
         lo, hi = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
@@ -98,6 +121,11 @@ def plot_monthly(ax, months, values, *, color, label, partial=(), low=None, high
     ax.plot(full_x, y[~part], "o", color=color, ms=4, label=label)
     if part.any():
         ax.plot([t for t, p in zip(x, part) if p], y[part], "o", ms=4, markerfacecolor="white", markeredgecolor=color)
+
+
+def part_note(binning: str = "monthly") -> str:
+    """The legend's note on hollow markers, for months or weeks."""
+    return f"hollow: a {'month' if binning == 'monthly' else 'week'} the file covers only in part"
 
 
 PART_MONTH_NOTE = "hollow: a month the file covers only in part"

@@ -67,6 +67,7 @@ def score(sentences: pd.DataFrame, target_names=stance_models.TARGETS, *, held_o
             labels = stance_models.held_out_labels()
             found = labels.reindex(keys).to_numpy()
             out["stance"] = [label if isinstance(label, str) else mine for label, mine in zip(found, out["stance"])]
+    out["date"] = pd.to_datetime(out["date"])
     out["week"] = out["date"].dt.to_period("W-SUN").dt.start_time
     return out[SCORED_COLUMNS].sort_values(["target", "voice", "date", "sentence_id"], kind="mergesort").reset_index(drop=True)
 
@@ -173,19 +174,32 @@ def with_gaps(block: pd.DataFrame, column: str = "week") -> pd.DataFrame:
     return block.set_index(column).reindex(weeks).rename_axis(column).reset_index()
 
 
-def _mark_dates(ax):
-    for day in KEY_DATES:
+def _mark_dates(ax, events=None):
+    for day in KEY_DATES if events is None else events:
         ax.axvline(pd.Timestamp(day), color="0.3", lw=0.8, ls="--")
 
 
-def plot_weekly(table: pd.DataFrame, voices):
-    """Weekly sentences naming each target, sentiment toward it and the AGAINST share, per voice."""
+def _nothing_to_show(what: str):
+    """A figure that says there is nothing to show, and why, instead of an empty frame."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 1.6))
+    ax.text(0.5, 0.5, what, ha="center", va="center", color="0.3", wrap=True)
+    ax.set_axis_off()
+    return fig
+
+
+def plot_weekly(table: pd.DataFrame, voices, *, events=None):
+    """Weekly sentences naming each target, sentiment toward it and the AGAINST share, per voice;
+    dashed lines at ``events`` (dates, or a mapping from date to name; default :data:`KEY_DATES`)."""
     import matplotlib.pyplot as plt
 
     from presslens.plots import voice_colours
 
     colours = voice_colours(voices)
     target_names = list(dict.fromkeys(table["target"]))
+    if not target_names:
+        return _nothing_to_show("No sentence names a target: nothing to show by week.")
     fig, axes = plt.subplots(3, len(target_names), figsize=(6 * len(target_names), 8.5), sharex=True, squeeze=False)
     for col, target in enumerate(target_names):
         for voice in voices:
@@ -193,24 +207,31 @@ def plot_weekly(table: pd.DataFrame, voices):
             if block.empty:
                 continue
             color = colours[voice]
-            axes[0, col].plot(block["week"], block["n"].fillna(0), color=color, lw=1.2, label=voice)
+            axes[0, col].plot(block["week"], block["n"].fillna(0), color=color, lw=1.2, label=voice,
+                              marker="o" if len(block) == 1 else None, ms=3)  # one week: a point, not an invisible line
             for row, (value, low, high) in enumerate([("sentiment", "sentiment low", "sentiment high"), ("AGAINST", "AGAINST low", "AGAINST high")], start=1):
                 # a line only between consecutive shown weeks (with_gaps leaves empty rows), and every
                 # shown week its own interval, so an isolated week is as visible as the others
                 axes[row, col].plot(block["week"], block[value], color=color, lw=0.8, alpha=0.7)
                 axes[row, col].errorbar(block["week"], block[value], yerr=[block[value] - block[low], block[high] - block[value]],
                                         fmt="o", ms=2.5, color=color, elinewidth=0.6, capsize=0)
+        for row, value in ((1, "sentiment"), (2, "AGAINST")):
+            if table.loc[table["target"] == target, value].isna().all():  # say so, rather than leave an empty frame
+                axes[row, col].text(0.5, 0.5, "too few to estimate: no week has\nthe minimum number of sentences",
+                                    transform=axes[row, col].transAxes, ha="center", va="center", color="0.4")
         axes[0, col].set_title(f"sentences naming {target} per week")
         axes[1, col].set_title(f"sentiment toward {target} (VADER, target clause)")
         axes[2, col].set_title(f"share AGAINST {target} (stance model)")
         axes[1, col].axhline(0, color="0.5", lw=0.6)
         axes[2, col].set_ylim(0, 1)
         for ax in axes[:, col]:
-            _mark_dates(ax)
+            _mark_dates(ax, events)
         axes[2, col].tick_params(axis="x", rotation=45)
     handles = [plt.Line2D([], [], color=colours[voice], label=voice) for voice in voices]
     fig.legend(handles=handles, loc="lower center", ncol=len(voices), frameon=False, bbox_to_anchor=(0.5, -0.01))
-    fig.suptitle("By week, with 95% intervals (weeks with too few sentences not shown); dashed: 4 and 24 Feb 2022")
+    marked = KEY_DATES if events is None else events
+    days = ", ".join(f"{pd.Timestamp(d).day} {pd.Timestamp(d):%b %Y}" for d in sorted(marked)) or "none"
+    fig.suptitle(f"By week, with 95% intervals (weeks with too few sentences not shown); dashed: {days}")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
 
@@ -220,6 +241,8 @@ def plot_holders(table: pd.DataFrame, voices):
     import matplotlib.pyplot as plt
 
     target_names = list(dict.fromkeys(table["target"]))
+    if not target_names:
+        return _nothing_to_show("No sentence names a target: no own or quoted words to compare.")
     fig, axes = plt.subplots(1, len(target_names), figsize=(5.5 * len(target_names), 3.4), squeeze=False, sharex=True)
     for ax, target in zip(axes[0], target_names):
         for j, kind in enumerate(("own", "quoted")):
@@ -231,6 +254,9 @@ def plot_holders(table: pd.DataFrame, voices):
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.set_title(f"share AGAINST {target}")
+        if table.loc[table["target"] == target, "AGAINST"].isna().all():  # say so, rather than leave an empty frame
+            ax.text(0.5, 0.5, "too few to estimate: no voice has the\nminimum number of sentences",
+                    transform=ax.transAxes, ha="center", va="center", color="0.4")
     axes[0, 0].legend(fontsize=8, loc="lower right")
     fig.tight_layout()
     return fig
