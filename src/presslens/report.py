@@ -180,7 +180,11 @@ def parameters(inputs, *, columns=None, date_format=None, voices=None, targets=(
         raise ValueError(f"binning must be one of {sorted(BINNINGS)}, not {binning!r}")
     if min_count < 1:
         raise ValueError(f"the minimum count must be 1 or more, not {min_count}")
-    sources = [str(s) if s == "sample" or not Path(s).exists() else str(Path(s).resolve()) for s in inputs] or ["sample"]
+    from presslens import io
+
+    # names of study sources stay names; anything else is a path, made absolute (the notebooks run
+    # from the notebooks folder)
+    sources = [str(s) if str(s) in io.STUDY_SOURCES or str(s) == "sample" else str(Path(s).resolve()) for s in inputs] or ["sample"]
     return {
         "SOURCES": sources, "COLUMNS": dict(columns) if columns else None, "DATE_FORMAT": date_format,
         "VOICES": list(voices) if voices else None, "TARGETS": list(targets),
@@ -226,8 +230,7 @@ def run(inputs, out, *, columns=None, date_format=None, voices=None, targets=("N
     figures.mkdir(exist_ok=True)
     table_options = {k: v for k, v in (("columns", params["COLUMNS"]), ("date_format", date_format)) if v}
     analysis = pipeline.run(
-        [s for s in params["SOURCES"] if s != "sample"] if params["SOURCES"] != ["sample"] else [],
-        out / "tables", target_names=params["TARGETS"], engine=engine, jobs=jobs, progress=progress,
+        params["SOURCES"], out / "tables", target_names=params["TARGETS"], engine=engine, jobs=jobs, progress=progress,
         table_options=table_options or None, stance_model=stance_model,
         **({"lexicon": params["LEXICON"]} if params["LEXICON"] else {}),
     )
