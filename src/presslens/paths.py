@@ -5,6 +5,7 @@ the registry of pinned downloads), the figures folder and the download cache all
 """
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -53,3 +54,30 @@ def work_cache_dir() -> Path | None:
     import pooch
 
     return Path(pooch.os_cache("presslens"))
+
+
+@contextlib.contextmanager
+def environment(**values):
+    """Set environment variables for the block (a value of None unsets one) and restore each as it
+    was afterwards, also on error. Kernels started inside the block inherit them.
+
+    >>> with environment(PRESSLENS_EXAMPLE="1"):
+    ...     os.environ["PRESSLENS_EXAMPLE"]
+    '1'
+    >>> "PRESSLENS_EXAMPLE" in os.environ
+    False
+    """
+    saved = {key: os.environ.get(key) for key in values}
+    try:
+        _put(values)
+        yield
+    finally:
+        _put(saved)
+
+
+def _put(values: dict) -> None:
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

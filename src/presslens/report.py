@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -235,39 +234,30 @@ def run(inputs, out, *, columns=None, date_format=None, voices=None, targets=("N
         **({"lexicon": params["LEXICON"]} if params["LEXICON"] else {}),
     )
     result = Result(out=out, analysis=analysis)
-    saved = {key: os.environ.get(key) for key in (paths.FIGURES_ENV, "PRESSLENS_HEADLESS")}
-    os.environ[paths.FIGURES_ENV] = str(figures)
-    os.environ["PRESSLENS_HEADLESS"] = "1"
-    try:
-        with tempfile.TemporaryDirectory() as scratch:
-            bar = tqdm(names, unit="notebook", desc="notebooks", disable=not progress)
-            for name in bar:
-                bar.set_postfix_str(name)
-                source = paths.NOTEBOOKS_DIR / f"{name}.ipynb"
-                prepared = Path(scratch) / f"{name}.ipynb"
-                nbformat.write(without_study_cells(nbformat.read(source, as_version=4)), prepared)
-                declared = set(papermill.inspect_notebook(str(prepared)))
-                started = time.perf_counter()
-                status, error = "ok", ""
-                try:
-                    papermill.execute_notebook(
-                        str(prepared), str(out / f"{name}.ipynb"), parameters={k: v for k, v in params.items() if k in declared},
-                        kernel_name="python3", cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
-                    )
-                except papermill.PapermillExecutionError as failure:
-                    status, error = "failed", f"cell {failure.exec_count}: {failure.ename}: {failure.evalue}"
-                result.notebooks[name] = {
-                    "status": status, "error": error, "seconds": round(time.perf_counter() - started, 1),
-                    "figures": sorted(p.name for p in figures.glob(f"{name[:2]}-*.png")),
-                }
-                if (out / f"{name}.ipynb").exists():
-                    write_html(out / f"{name}.ipynb", out / f"{name}.html")
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with paths.environment(**{paths.FIGURES_ENV: str(figures), "PRESSLENS_HEADLESS": "1"}), \
+            tempfile.TemporaryDirectory() as scratch:  # the kernels inherit the figures folder
+        bar = tqdm(names, unit="notebook", desc="notebooks", disable=not progress)
+        for name in bar:
+            bar.set_postfix_str(name)
+            source = paths.NOTEBOOKS_DIR / f"{name}.ipynb"
+            prepared = Path(scratch) / f"{name}.ipynb"
+            nbformat.write(without_study_cells(nbformat.read(source, as_version=4)), prepared)
+            declared = set(papermill.inspect_notebook(str(prepared)))
+            started = time.perf_counter()
+            status, error = "ok", ""
+            try:
+                papermill.execute_notebook(
+                    str(prepared), str(out / f"{name}.ipynb"), parameters={k: v for k, v in params.items() if k in declared},
+                    kernel_name="python3", cwd=str(paths.NOTEBOOKS_DIR), progress_bar=False, log_output=False,
+                )
+            except papermill.PapermillExecutionError as failure:
+                status, error = "failed", f"cell {failure.exec_count}: {failure.ename}: {failure.evalue}"
+            result.notebooks[name] = {
+                "status": status, "error": error, "seconds": round(time.perf_counter() - started, 1),
+                "figures": sorted(p.name for p in figures.glob(f"{name[:2]}-*.png")),
+            }
+            if (out / f"{name}.ipynb").exists():
+                write_html(out / f"{name}.ipynb", out / f"{name}.html")
     write_index(result, params)
     (out / "report.json").write_text(json.dumps({"parameters": params, "notebooks": result.notebooks}, indent=2, default=str) + "\n")
     if result.failures and raise_on_failure:

@@ -191,19 +191,11 @@ def check(selected=None, *, stream=sys.stdout) -> int:
     compared.
     """
     selected = [Path(p) for p in selected] if selected else notebooks()
-    saved = {key: os.environ.get(key) for key in (paths.FIGURES_ENV, "PRESSLENS_HEADLESS")}
     with tempfile.TemporaryDirectory(prefix="presslens-repro-") as tmp:
         figures = Path(tmp) / "figures"
-        os.environ[paths.FIGURES_ENV] = str(figures)  # the kernels inherit these
-        os.environ.setdefault("PRESSLENS_HEADLESS", "1")
-        try:
+        headless = os.environ.get("PRESSLENS_HEADLESS", "1")
+        with paths.environment(**{paths.FIGURES_ENV: str(figures), "PRESSLENS_HEADLESS": headless}):  # kernels inherit these
             differences = _report(selected, Path(tmp), figures, stream)
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
     print("identical" if not differences else f"{differences} differences", file=stream)
     return 0 if not differences else 1
 
