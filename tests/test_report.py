@@ -1,10 +1,10 @@
 """`presslens report`: notebooks 01-05 run on a corpus the project has never seen.
 
 Three corpora, each reported once per test session (module fixtures): the embedded sample (one
-voice, one article); a synthetic corpus built here (a CSV with its own column names, outlets as
-voices, ten years of dates, a voice with three sentences, a text in French, HTML in titles and text,
-a target that is not in data/targets.csv given as a lexicon file); and one voice with three
-sentences. Each must run every notebook without an error output, write every figure (none blank),
+voice, one article); a synthetic corpus built here (a CSV with its own column names, twenty
+outlets as voices, ten years of dates, a voice with three sentences, a text in French, HTML in
+titles and text, a target that is not in data/targets.csv given as a lexicon file); and one voice
+with three sentences, none of which names NATO. Each must run every notebook without an error output, write every figure (none blank),
 escape the corpus' HTML in every page, and leave the repository as it was.
 """
 from __future__ import annotations
@@ -25,6 +25,7 @@ from presslens import cli, paths, report
 XSS_SCRIPT = '<script>alert("presslens-xss")</script>'
 XSS_IMG = '<img src=x onerror=alert("presslens-xss")>'
 VOICES = ["Daily Bugle", "Evening Star", "Morning Post"]
+SMALL_VOICES = [f"Local Gazette {n:02d}" for n in range(1, 18)]  # twenty voices in all, most of them small
 FRENCH = ("La Russie et l'OTAN se sont réunies à Genève pour des négociations. Les diplomates de la "
           "Russie ont dit que les discussions sont difficiles. Le ministre a parlé avec les journalistes.")
 SENTENCES = [
@@ -64,6 +65,11 @@ def synthetic_corpus(folder: Path) -> dict:
             body = " ".join(rng.sample(SENTENCES, 5))
             rows.append({"headline": f"{voice} report {k}", "published": day.strftime("%d/%m/%Y"), "body": body,
                          "outlet": voice, "link": f"https://example.org/{v}/{k}"})
+    for v, voice in enumerate(SMALL_VOICES):
+        for k in range(3):
+            day = pd.Timestamp("2021-01-01") + pd.Timedelta(days=int(rng.random() * 730))
+            rows.append({"headline": f"{voice} item {k}", "published": day.strftime("%d/%m/%Y"), "outlet": voice,
+                         "body": " ".join(rng.sample(SENTENCES, 3)), "link": f"https://example.org/small/{v}/{k}"})
     rows.append({"headline": f"Breaking {XSS_SCRIPT}", "published": "02/01/2014", "outlet": "Daily Bugle",
                  "body": f"NATO met in Brussels. {XSS_IMG} Russia killed and tortured terrified civilians in a horrible, brutal massacre. The talks went on.", "link": "https://example.org/x"})
     rows.append({"headline": "Brèves", "published": "06/06/2021", "body": FRENCH, "outlet": "Le Courrier", "link": "https://example.org/fr"})
@@ -109,7 +115,7 @@ def synthetic_report(tmp_path_factory):
 def tiny_report(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tiny")
     (folder / "one.txt").write_text("A short note\n20220301\nhttps://example.org/one\n"
-                                    "Russia asked NATO for talks.\nThe minister spoke to reporters about Russia.\nNATO said the talks continue.\n")
+                                    "Russia asked for talks.\nThe minister spoke to reporters about Russia.\nThe talks continue.\n")
     out = folder / "report"
     code, info = run_report([str(folder / "one.txt")], out)
     return code, info, out
@@ -169,7 +175,7 @@ def test_report_on_a_synthetic_corpus_with_its_own_columns_and_target(synthetic_
     check_report(code, info, out, BASE_FIGURES | {"03-distinctive-nato", "03-distinctive-russia", "03-distinctive-zelenskyy"})
     assert info["parameters"]["TARGETS"] == ["NATO", "Russia", "Zelenskyy"]
     articles = pd.read_parquet(out / "tables" / "articles.parquet")
-    assert set(VOICES) | {"Tiny Weekly", "Le Courrier"} == set(articles["voice"])  # outlets as voices
+    assert set(VOICES) | set(SMALL_VOICES) | {"Tiny Weekly", "Le Courrier"} == set(articles["voice"])  # outlets as voices
     assert articles["date"].min().year == 2014 and articles["date"].max().year >= 2023  # ten years
     sentences = pd.read_parquet(out / "tables" / "sentences.parquet")
     assert (sentences["Zelenskyy_mentions"] > 0).sum() > 0
@@ -201,6 +207,8 @@ def test_report_on_one_voice_with_three_sentences(tiny_report):
     check_report(code, info, out, BASE_FIGURES)
     for name in ("02-sentiment", "04-stance", "05-voices-over-time"):
         assert "too few to estimate" in (out / f"{name}.html").read_text(), name
+    sentences = pd.read_parquet(out / "tables" / "sentences.parquet")
+    assert len(sentences) == 3 and (sentences["NATO_mentions"] == 0).all()  # no sentence names NATO
 
 
 def test_a_failing_notebook_is_named_and_the_others_still_run(tmp_path, monkeypatch):
