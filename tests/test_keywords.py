@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from presslens import keywords, targets
+from presslens import keywords, plots, targets
 
 # A tiny corpus worked by hand. Voice A: "tank tank peace"; voice B: "peace peace talks".
 # Unigrams only, no stop words: y_A = (peace 1, talks 0, tank 2), y_B = (2, 1, 0), n_A = n_B = 3.
@@ -230,11 +230,11 @@ def test_plots_draw_one_panel_per_comparison_and_concept():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig = keywords.plot_log_odds(keywords.fightin_words(tiny_counts(), min_count=1), k=1)
+    fig = plots.plot_log_odds(keywords.fightin_words(tiny_counts(), min_count=1), k=1)
     assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == ["A vs the rest", "B vs the rest"]
     plt.close(fig)
     rates = keywords.naming_rates(TINY.assign(text=["Kiev war", "Kyiv", "war", "peace"]), n_boot=50)
-    fig = keywords.plot_naming(rates)
+    fig = plots.plot_naming(rates)
     assert len([ax for ax in fig.axes if ax.get_visible()]) == rates["concept"].nunique()
     plt.close(fig)
 

@@ -32,7 +32,7 @@ def test_the_study_voices_keep_their_colours_in_every_package_figure():
     rates = pd.DataFrame({"concept": "c", "variant": ["a", "a"], "group": ["Guardian", "Kremlin"],  # Guardian sorts first
                           "rate": [1.0, 2.0], "low": [0.5, 1.5], "high": [1.5, 2.5]})
     figures = {
-        "naming": keywords.plot_naming(rates),
+        "naming": plots.plot_naming(rates),
         "weekly": voices.plot_weekly(_weeks(), ["NYT", "Kremlin"]),  # Kremlin given second
         "lesson": lesson.plot_chart_exercise(_weeks(), ["NYT", "Kremlin"]),
     }
@@ -96,7 +96,7 @@ def test_no_two_labels_of_the_log_odds_figure_overlap_and_the_check_can_fail():
         for term in terms:  # many terms crowded at nearly the same z and count
             rows.append({"group": group, "reference": "rest", "term": term, "count": int(rng.integers(20, 25)),
                          "reference_count": int(rng.integers(20, 25)), "z": 3 + rng.normal(0, 0.05)})
-    fig = keywords.plot_log_odds(pd.DataFrame(rows), k=8)
+    fig = plots.plot_log_odds(pd.DataFrame(rows), k=8)
     assert plots.overlapping_texts(fig) == []
     plt.close(fig)
     fig, ax = plt.subplots()
@@ -110,7 +110,7 @@ def test_naming_panels_share_one_x_scale_and_have_a_title():
     rates = pd.DataFrame({"concept": ["common", "common", "rare", "rare"], "variant": ["war", "war", "denazification", "denazification"],
                           "group": ["Kremlin", "NYT"] * 2, "rate": [30.0, 36.0, 0.2, 0.5],
                           "low": [25.0, 30.0, 0.1, 0.2], "high": [35.0, 42.0, 0.3, 0.8]})
-    fig = keywords.plot_naming(rates, ncols=2)
+    fig = plots.plot_naming(rates, ncols=2)
     common, rare = fig.axes[0], fig.axes[1]
     assert common.get_xlim() == rare.get_xlim() and rare.get_xlim()[1] > 40  # "rare" is drawn on the common scale
     assert fig._suptitle is not None and "per 10,000 words" in fig._suptitle.get_text()

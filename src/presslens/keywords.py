@@ -606,109 +606,11 @@ def naming_rates(
     return out.sort_values(["_order", "group"], kind="mergesort").drop(columns="_order").reset_index(drop=True)
 
 
-def _spread(values, gap):
-    """Return ``values`` (sorted high to low) moved apart so neighbours are at least ``gap`` apart.
+def __getattr__(name):
+    # The drawing functions live in presslens.plots (plotting is kept apart from the statistics);
+    # they stay reachable here, as notebook 03 and older code call them.
+    if name in ("plot_log_odds", "plot_naming"):
+        from presslens import plots
 
-    >>> [round(v, 3) for v in _spread([3.0, 2.9, 1.0], gap=0.5)]  # 2.9 -> 2.5, then all up by 0.4 / 3
-    [3.133, 2.633, 1.133]
-    """
-    out = list(values)
-    for i in range(1, len(out)):
-        out[i] = min(out[i], out[i - 1] - gap)
-    shift = float(np.mean(np.subtract(values, out))) if out else 0.0  # centre the column on the points
-    return [value + shift for value in out]
-
-
-def plot_log_odds(table: pd.DataFrame, *, k: int = 8, ncols: int = 2, title: str = ""):
-    """Draw Monroe et al.'s picture: each term's z-score against its frequency, top ``k`` labelled.
-
-    One panel per comparison in a Fightin' Words table. Returns the figure (not shown).
-    """
-    import matplotlib.pyplot as plt
-
-    from presslens.plots import log10_axis, steady
-
-    comparisons = list(table.groupby(["group", "reference"], sort=True).groups)
-    nrows = -(-len(comparisons) // ncols)
-    height = 3.6
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, height * nrows), squeeze=False, sharey=True)
-    # Labels go in one column right of the points, spaced by 1.6 lines of 8-point text in data units
-    # (the axes are about 70% of a panel's height), so no two labels can overlap.
-    z_low, z_high = float(table["z"].min()), float(table["z"].max())
-    span = (z_high - z_low) * 1.1 or 1.0
-    gap = 1.6 * (8 / 72) * span / (0.7 * height)
-    x_high = float(np.log10((table["count"] + table["reference_count"]).max()))
-    extent = [z_low, z_high]
-    for ax, (group, reference) in zip(axes.flat, comparisons):
-        block = table[(table["group"] == group) & (table["reference"] == reference)]
-        total = block["count"] + block["reference_count"]
-        # Coordinates rounded, and the log taken here on a linear axis, so that no last-bit
-        # difference between CPUs' log functions can move a pixel (plots.steady).
-        ax.scatter(steady(np.log10(total)), steady(block["z"]), s=4, color="0.6", alpha=0.5, linewidths=0, rasterized=True)
-        log10_axis(ax.xaxis, total.min(), total.max())
-        ax.axhline(1.96, color="0.3", lw=0.6, ls=":")
-        ax.axhline(-1.96, color="0.3", lw=0.6, ls=":")
-        top = top_terms(block, k)
-        top_x = steady(np.log10(top["count"] + top["reference_count"]))
-        top_y = steady(top["z"])
-        ax.scatter(top_x, top_y, s=12, color="C3")
-        ys = steady(_spread(top_y.tolist(), gap=gap))
-        column = steady(x_high + 0.25)
-        for x, y, y_label, term in zip(top_x, top_y, ys, top["term"]):
-            ax.annotate(term, (x, y), xytext=(column, y_label), fontsize=8, color="C3", va="center",
-                        arrowprops={"arrowstyle": "-", "color": "C3", "lw": 0.4, "alpha": 0.6})
-        ax.set_xlim(right=steady(x_high + 1.1))
-        extent = [min(extent[0], *ys, z_low), max(extent[1], *ys, z_high)]
-        against = "the rest" if reference == "rest" else reference
-        ax.set_title(f"{group} vs {against}", fontsize=10)
-        ax.set_xlabel("uses in all groups compared (log scale)")
-    for ax in axes[:, 0]:
-        ax.set_ylabel("z-score of log-odds")
-    axes[0, 0].set_ylim(steady(extent[0] - gap), steady(extent[1] + gap))  # shared by every panel
-    for ax in list(axes.flat)[len(comparisons):]:
-        ax.set_visible(False)
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout()
-    return fig
-
-
-def plot_naming(rates: pd.DataFrame, *, ncols: int = 3, sharex: bool = True,
-                title: str = "Naming choices: uses per 10,000 words, by voice (95% intervals; one scale for every panel)"):
-    """Draw the naming-choice rates: one panel per concept, a dot and 95% interval per group and
-    variant, each voice in its colour (:func:`presslens.plots.voice_colours`). The variants of a
-    concept share a panel, and by default every panel shares one x-scale, so that a rare name looks
-    rare next to a common one ("denazification" beside "war") instead of filling its own panel."""
-    import matplotlib.pyplot as plt
-
-    from presslens.plots import voice_colours
-
-    concepts = list(dict.fromkeys(rates["concept"]))
-    groups = sorted(rates["group"].unique())
-    nrows = -(-len(concepts) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.6 * ncols, 2.9 * nrows), squeeze=False)
-    right = float(np.nanmax(rates[["rate", "high"]].to_numpy())) * 1.05 if len(rates) else 1.0
-    offsets = np.linspace(-0.3, 0.3, len(groups)) if len(groups) > 1 else np.zeros(1)
-    for ax, concept in zip(axes.flat, concepts):
-        block = rates[rates["concept"] == concept]
-        variants = list(dict.fromkeys(block["variant"]))
-        colours = voice_colours(groups)
-        for offset, group in zip(offsets, groups):
-            color = colours[group]
-            rows = block[block["group"] == group].set_index("variant").reindex(variants)
-            y = np.arange(len(variants)) + offset
-            ax.errorbar(rows["rate"], y, xerr=[rows["rate"] - rows["low"], rows["high"] - rows["rate"]],
-                        fmt="o", ms=4, color=color, lw=1, label=group)
-        ax.set_yticks(np.arange(len(variants)), variants)
-        ax.invert_yaxis()
-        ax.set_xlim(0, right) if sharex else ax.set_xlim(left=0)  # one scale, each panel with its ticks
-        ax.set_title(concept, fontsize=10)
-        ax.set_xlabel(f"uses per {PER_WORDS:,} words")
-    for ax in list(axes.flat)[len(concepts):]:
-        ax.set_visible(False)
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=len(groups), frameon=False, bbox_to_anchor=(0.5, -0.02))
-    if title:
-        fig.suptitle(title)
-    fig.tight_layout(rect=(0, 0.04, 1, 1))
-    return fig
+        return getattr(plots, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
