@@ -32,6 +32,18 @@ def need_study_files(names) -> None:
             pytest.skip(f"study data not available here (no {paths.CACHE_ENV}, nothing cached): {error}")
 
 
+# Fixtures that read the study corpus. Tests that use one are marked `study` (below), so that a
+# quick run can leave them out with `-m "not study"`, as the mutation runs do (pyproject.toml's
+# [tool.mutmut]); a plain `pytest` or `make test` runs them all.
+STUDY_FIXTURES = frozenset({"study", "need_study", "annotations", "nato"})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if STUDY_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.study)
+
+
 @pytest.fixture(scope="session")
 def need_study():
     return need_study_files

@@ -58,6 +58,7 @@ def test_an_unknown_target_is_a_clear_error(tmp_path, capsys):
     assert done.value.code == 2 and "unknown targets ['Atlantis']" in capsys.readouterr().err
 
 
+@pytest.mark.processes
 def test_the_dask_engine_gives_the_local_engine_tables_row_for_row(tmp_path):
     import dask.distributed  # noqa: F401  (a hard dependency: imported, never skipped)
     local = pipeline.run([], tmp_path / "local", engine="local", chunk_size=7, progress=False)
@@ -216,6 +217,7 @@ def _two_voices_three_weeks(path):
     pd.DataFrame(rows).to_csv(path, index=False)
 
 
+@pytest.mark.processes
 def test_analyze_with_the_dask_engine_equals_the_local_engine_on_several_voices_and_weeks(tmp_path):
     import dask.distributed  # noqa: F401  (a hard dependency: imported, never skipped)
 
@@ -232,6 +234,28 @@ def test_analyze_with_the_dask_engine_equals_the_local_engine_on_several_voices_
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "local" / f"{name}.parquet"),
                                       pd.read_parquet(tmp_path / "dask" / f"{name}.parquet"), check_dtype=False)
 
+
+
+def test_the_dask_engine_on_a_scheduler_given_equals_the_local_engine(tmp_path):
+    # The same comparison on a Dask cluster of threads in this process, given as --scheduler: no
+    # worker process is started, so the mutation runs (which leave out the tests marked
+    # `processes`) exercise the Dask engine too, the model scattered to the workers included.
+    from dask.distributed import LocalCluster
+
+    corpus = tmp_path / "corpus.csv"
+    _two_voices_three_weeks(corpus)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        for engine, extra in (("local", []), ("dask", ["--scheduler", cluster.scheduler_address])):
+            code = cli.main(["analyze", str(corpus), "--engine", engine, *extra, "--chunk-size", "4",
+                             "--stance-model", "fast", "--out", str(tmp_path / engine), "--quiet"])
+            assert code == 0
+    summary = json.loads((tmp_path / "dask" / "summary.json").read_text())
+    assert summary["engine"] == "dask" and summary["stance_model"] == "fast"
+    for name in ("sentences", "aggregates", "articles"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "local" / f"{name}.parquet"),
+                                      pd.read_parquet(tmp_path / "dask" / f"{name}.parquet"), check_dtype=False)
+    scored = pd.read_parquet(tmp_path / "dask" / "sentences.parquet")
+    assert scored["NATO_stance"].notna().any()  # the scattered model predicted
 
 # --- a target of your own on the command line: --lexicon (issue 17) -----------------------------
 
@@ -316,6 +340,7 @@ def test_analyze_checks_the_targets_against_the_lexicon_given(tmp_path, capsys):
     assert done.value.code == 2 and "the stance model was trained with" in capsys.readouterr().err
 
 
+@pytest.mark.processes
 def test_the_dask_engine_reads_the_lexicon_as_the_local_one(tmp_path):
     import dask.distributed  # noqa: F401  (a hard dependency: imported, never skipped)
 
