@@ -12,6 +12,7 @@ brute force over the grid), cross-validation, the learning curve, the ablation, 
 bootstrap, and the random sample's gold column.
 """
 import importlib
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -126,7 +127,7 @@ class FakeModel:
 
     def _part(self, frame, groups, C):
         z = sum(frame[GROUP_COLUMNS[g]].to_numpy(dtype=float) for g in groups)
-        prior = np.array([self.prior_[t] for t in frame["target"]])
+        prior = np.array([self.prior_.get(t, np.ones(3)) for t in frame["target"]])  # a third target: no prior
         p = prior * np.exp(C * z)
         return p / p.sum(axis=1, keepdims=True)
 
@@ -254,10 +255,14 @@ def test_share_ci_is_the_cluster_bootstrap_of_the_labels_share():
     # the defaults: stats' number of draws and the project's seed
     assert evaluate.share_ci(labels, "AGAINST", clusters) == stats.mean_ci(
         [1.0, 0, 1, 1, 0, 0, 1, 0], clusters, n_boot=stats.N_BOOT, seed=SEED)
-    assert evaluate.share_ci(labels, "NONE", clusters, n_boot=300, seed=4) == stats.mean_ci(
-        [0.0, 1, 0, 0, 0, 1, 0, 1], clusters, n_boot=300, seed=4)
-    assert evaluate.share_ci(labels, "NONE", None, n_boot=300, seed=4) == stats.mean_ci(
-        [0.0, 1, 0, 0, 0, 1, 0, 1], None, n_boot=300, seed=4)
+    # the seed given is the one used: forty labels in twenty articles, fifty draws (quantiles between
+    # draws), where seeds give other intervals
+    rng = np.random.default_rng(0)
+    many, groups = rng.choice(LABELS, 40), rng.integers(0, 20, 40)
+    for clusters_used in (groups, None):
+        got = evaluate.share_ci(many, "NONE", clusters_used, n_boot=50, seed=4)
+        assert got == stats.mean_ci(many == "NONE", clusters_used, n_boot=50, seed=4)
+        assert got != stats.mean_ci(many == "NONE", clusters_used, n_boot=50, seed=SEED)
     # every article alike (one AGAINST, one NONE): each resample's share is 1/2, no spread
     assert evaluate.share_ci(["AGAINST", "NONE"] * 4, "AGAINST", list("aabbccdd"), n_boot=200) == (0.5, 0.5, 0.5)
 
@@ -289,7 +294,7 @@ def test_vader_stance_reads_real_sentences_through_vader():
 # ---------------------------------------------------------------------------------------------
 # Gold of the random sample.
 
-def test_random_gold_keeps_only_random_sample_labels_keyed_by_sentence_and_target():
+def test_random_gold_keeps_only_random_sample_labels_keyed_by_sentence_and_target(monkeypatch):
     annotations = pd.DataFrame({
         "sentence_id": ["s1", "s1", "s2", "s3", "s4"],
         "target": ["NATO", "Russia", "NATO", "Russia", "NATO"],
@@ -302,6 +307,12 @@ def test_random_gold_keeps_only_random_sample_labels_keyed_by_sentence_and_targe
     assert gold.dtype == object and len(gold) == len(frame)
     expected = ["AGAINST", "AGAINST", "FAVOR", None, None, None, "FAVOR"]  # s2 enriches FAVOR; s3 NATO, s9 unannotated
     assert [None if isinstance(g, float) and np.isnan(g) else g for g in gold] == expected
+    # no pair in the random sample: still an object column (of NaN)
+    none = evaluate.random_gold(frame.iloc[3:6], annotations)
+    assert none.dtype == object and pd.isna(none).all()
+    # without annotations given, the project's own (loaded here from a stand-in)
+    monkeypatch.setattr(evaluate, "load_annotations", lambda: SimpleNamespace(table=annotations))
+    assert [None if isinstance(g, float) and np.isnan(g) else g for g in evaluate.random_gold(frame)] == expected
 
 
 # ---------------------------------------------------------------------------------------------
@@ -450,6 +461,19 @@ def test_select_breaks_ties_for_the_first_combination_in_grid_order(fake, data):
         assert chosen["C"] == 1.0
 
 
+def test_select_with_one_part_weighted_fully_tries_each_of_its_cs(fake, data):
+    # weight 1 (the embedding part alone) is tried with every embedding C, weight 0 with every sparse C;
+    # here the second C of the part used is the better one
+    table, frame = data
+    labels, articles = table["label"].to_numpy(), table["article_id"].to_numpy()
+    everyone = np.ones(len(labels), dtype=bool)
+    for grid, key in (({"C": (1.0, 2.0), "C_embedding": (0.3, 1.5), "embedding_weight": (1.0,), "favor_bias": (0.0,)}, "C_embedding"),
+                      ({"C": (0.3, 1.5), "C_embedding": (1.0, 2.0), "embedding_weight": (0.0,), "favor_bias": (0.0,)}, "C")):
+        chosen = evaluate.select(frame, labels, articles, grid=grid)
+        best, best_score, everything = brute_force(frame, labels, articles, everyone, grid)
+        assert best[key] == 1.5 and chosen == {**best, "inner F_avg": pytest.approx(best_score, abs=1e-12)}
+
+
 def test_select_where_every_combination_scores_the_same_keeps_the_first(fake):
     # one article per label pattern, all predictions the same whatever the grid: the first combination
     table, frame = synthetic(n_articles=9, seed=8, signal=50.0)  # signal so strong every model is right
@@ -467,7 +491,8 @@ def spy_select(calls):
 
     def chosen(frame, labels, groups, scored=None, **options):
         calls.append({"rows": frame["row"].tolist(), "labels": list(labels), "groups": list(groups),
-                      "scored": None if scored is None else list(scored), **options})
+                      "scored": None if scored is None else list(scored),
+                      "scored dtype": None if scored is None else np.asarray(scored).dtype, **options})
         n = len(frame)
         return {"C": 0.5 + n % 3, "C_embedding": 0.2 + n % 2, "embedding_weight": 0.25 + 0.5 * (n % 2),
                 "favor_bias": 0.1 * (n % 4), "inner F_avg": n / 1000}
@@ -492,6 +517,7 @@ def test_cross_validation_folds_by_article_and_predicts_each_row_once_with_the_f
         call = calls[k]
         assert call["rows"] == train.tolist() and call["labels"] == labels[train].tolist()
         assert call["groups"] == articles[train].tolist() and call["scored"] == scored[train].tolist()
+        assert call["scored dtype"] == bool
         assert call["grid"] == SMALL_GRID and call["groups_used"] == FEATURE_GROUPS and call["seed"] == SEED
         assert "n_splits" not in call  # the inner folds are select's own (INNER_SPLITS)
         n = len(train)
@@ -516,7 +542,11 @@ def test_cross_validation_baselines_are_the_rules_vader_and_always_against(fake,
     from presslens.stance.rules import rule_predict
 
     table, frame = data
+    # a pair with a third target: no rule baseline for it (an empty label), the other methods as usual
+    table = pd.concat([table, table.iloc[:1].assign(target="EU", sentence_id="eu")], ignore_index=True)
+    frame = pd.concat([frame, frame.iloc[:1].assign(target="EU", row=len(frame))], ignore_index=True)
     out = evaluate.cross_validate(table, frame=frame, nested=False)
+    assert out["rules"].iloc[-1] == "" and out["always AGAINST"].iloc[-1] == "AGAINST"
     for target in TARGETS:
         rows = table.index[table["target"] == target]
         assert out.loc[rows, "rules"].tolist() == rule_predict(table.loc[rows, "text"].tolist(), target)
@@ -571,7 +601,7 @@ def test_cross_validation_passes_seed_groups_and_the_random_sample_to_the_select
     # without a sample column every row is scored
     calls.clear()
     evaluate.cross_validate(table.drop(columns="sample"), frame=frame)
-    assert all(call["scored"] == [True] * len(call["rows"]) for call in calls)
+    assert all(call["scored"] == [True] * len(call["rows"]) and call["scored dtype"] == bool for call in calls)
 
 
 def test_cross_validation_builds_the_frame_only_when_not_given(fake, data, monkeypatch):
@@ -728,10 +758,14 @@ def test_learning_curve_follows_seed_and_splits_and_builds_the_frame_when_needed
     table, frame = data
     calls = []
     monkeypatch.setattr(evaluate, "select", spy_select(calls))
-    monkeypatch.setattr(evaluate, "annotation_features", lambda t, **k: frame)
-    shuffled = table.iloc[::-1]  # the index is reset inside
+    built = []
+    monkeypatch.setattr(evaluate, "annotation_features", lambda t, **k: built.append(t.copy()) or frame)
+    # the index is dropped, not made a column (here it would clash with the column of the same name)
+    shuffled = table.iloc[::-1].set_index("sentence_id", drop=False)
     curve = evaluate.learning_curve(shuffled, sizes=(25,), n_splits=3, seed=17, n_boot=50)
     table2 = shuffled.reset_index(drop=True)
+    assert len(built) == 1
+    pd.testing.assert_frame_equal(built[0], table2)
     labels, articles = table2["label"].to_numpy(), table2["article_id"].to_numpy()
     folds = sk_folds(labels, articles, 3, 17)
     rng = np.random.default_rng(17)
@@ -860,7 +894,8 @@ def test_ablation_reindexes_the_table_and_builds_the_frame_when_needed(fake, dat
     predictions = hand_predictions(table, n_folds=2)
     built = []
     monkeypatch.setattr(evaluate, "annotation_features", lambda t, **k: built.append(len(t)) or frame)
-    got = evaluate.ablation(table.set_index(table.index + 50), predictions, n_boot=60)
+    # the index is dropped, not made a column (here it would clash with the column of the same name)
+    got = evaluate.ablation(table.set_index("sentence_id", drop=False), predictions, n_boot=60)
     assert built == [len(table)]
     monkeypatch.setattr(evaluate, "annotation_features", lambda *a, **k: pytest.fail("the frame was given"))
     assert got.equals(evaluate.ablation(table, predictions, frame=frame, n_boot=60))
