@@ -156,6 +156,14 @@ def test_find_duplicates_reports_each_pass_and_keeps_the_earliest():
     assert 0.8 <= report.loc["e", "similarity"] < 1
 
 
+
+def test_articles_whose_url_is_a_bare_scheme_share_no_url():
+    # A feed that gives "https://" for every article (no address) must not make them copies.
+    articles = _articles([("a", "2022-02-04", "https://", "One story about the talks."),
+                          ("b", "2022-02-05", "HTTPS://", "A different story about the summit."),
+                          ("c", "2022-02-06", "https:///", "A third story, about sanctions.")])
+    assert cleaning.find_duplicates(articles).empty
+
 def test_near_duplicate_jaccard_matches_a_hand_count():
     words_a = [f"w{i}" for i in range(40)]
     words_b = words_a[:30] + [f"x{i}" for i in range(10)]

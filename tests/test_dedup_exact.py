@@ -51,8 +51,8 @@ def _jaccard(a, b):
 # --- _url_key --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("url, key", [
-    # By hand: strip spaces, lower-case, cut the #fragment, drop trailing slashes, then drop
-    # "http://" or "https://" and a "www." right after it.
+    # By hand: strip spaces, lower-case, cut the #fragment, drop "http://" or "https://" and a
+    # "www." right after it, then the trailing slashes.
     ("https://example.org/news/1", "example.org/news/1"),
     ("http://example.org/news/1", "example.org/news/1"),
     ("HTTPS://WWW.Example.ORG/News/1/", "example.org/news/1"),
@@ -68,6 +68,8 @@ def _jaccard(a, b):
     ("ftp://example.org/a", "ftp://example.org/a"),  # only http and https are dropped
     ("https://example.org/http://x", "example.org/http://x"),  # only a leading scheme
     ("", ""),
+    ("https://", ""),  # a bare scheme is no address: such articles share no URL
+    ("HTTP://www./", ""),
 ])
 def test_url_key_normalises_by_hand(url, key):
     assert cleaning._url_key(url) == key

@@ -272,8 +272,10 @@ _WORDS = re.compile(r"\w+")
 
 
 def _url_key(url: str) -> str:
-    url = url.strip().lower().split("#", 1)[0].rstrip("/")
-    return re.sub(r"^https?://(www\.)?", "", url)
+    # The scheme goes before the trailing slashes, so that a bare "https://" is no URL at all ("")
+    # rather than a key "https:" that every such article would share.
+    url = url.strip().lower().split("#", 1)[0]
+    return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
 
 
 def find_duplicates(articles: pd.DataFrame, *, threshold: float = NEAR_DUPLICATE_JACCARD) -> pd.DataFrame:
