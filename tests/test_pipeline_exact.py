@@ -629,6 +629,11 @@ def counted_partition(frame, *args, **kwargs):
 
 def test_the_dask_engine_scores_partitions_of_the_chunk_size_on_the_cluster_given_or_its_own(monkeypatch, tmp_path):
     import dask.distributed
+    from distributed import utils as dask_utils
+
+    # A fresh offload thread: in a process forked after an earlier Dask run (as mutmut runs each
+    # mutant) the module-level one is a dead thread, and the computation would wait forever.
+    monkeypatch.setattr(dask_utils, "_offload_executor", dask_utils.ThreadPoolExecutor(max_workers=1, thread_name_prefix="Dask-Offload"))
 
     table = targets.read_lexicon(own_lexicon(tmp_path))
     frame = chunk()
