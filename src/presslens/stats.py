@@ -192,7 +192,8 @@ def permutation_test(values, groups, clusters=None, *, within=None, n_perm: int 
     - with ``within`` (such as article IDs whose sentences fall in both groups), labels are
       shuffled only inside each article, comparing like with like.
 
-    ``p`` is (1 + permutations at least as extreme) / (1 + n_perm).
+    ``p`` is (1 + permutations at least as extreme) / (1 + n_perm). A statistic that is NaN on
+    the data (a missing value, with the default) is an error, not the smallest p there is.
 
     >>> permutation_test([1, 1, 1, 0, 0, 0], ["a", "a", "a", "b", "b", "b"], n_perm=999)[0]
     1.0
@@ -200,11 +201,14 @@ def permutation_test(values, groups, clusters=None, *, within=None, n_perm: int 
     values, groups = np.asarray(values, dtype=float), np.asarray(groups)
     labels = np.unique(groups)
     if len(labels) != 2:
-        raise ValueError(f"need exactly two groups, got {list(labels)}")
+        raise ValueError(f"need exactly two groups, got {labels.tolist()}")
     if clusters is not None and within is not None:
         raise ValueError("give clusters or within, not both")
     statistic = statistic or (lambda a, b: a.mean() - b.mean())
     observed = statistic(values[groups == labels[0]], values[groups == labels[1]])
+    if np.isnan(observed):  # else every comparison with it is False and p would be its smallest
+        raise ValueError("the statistic is NaN for the data given: drop the missing values first "
+                         "(or give a statistic that handles them)")
     rng = np.random.default_rng(seed)
     if within is not None:
         strata = pd.factorize(np.asarray(within))[0]
