@@ -470,7 +470,7 @@ def test_select_with_one_part_weighted_fully_tries_each_of_its_cs(fake, data):
     for grid, key in (({"C": (1.0, 2.0), "C_embedding": (0.3, 1.5), "embedding_weight": (1.0,), "favor_bias": (0.0,)}, "C_embedding"),
                       ({"C": (0.3, 1.5), "C_embedding": (1.0, 2.0), "embedding_weight": (0.0,), "favor_bias": (0.0,)}, "C")):
         chosen = evaluate.select(frame, labels, articles, grid=grid)
-        best, best_score, everything = brute_force(frame, labels, articles, everyone, grid)
+        best, best_score, _ = brute_force(frame, labels, articles, everyone, grid)
         assert best[key] == 1.5 and chosen == {**best, "inner F_avg": pytest.approx(best_score, abs=1e-12)}
 
 
