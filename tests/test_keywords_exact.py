@@ -5,6 +5,7 @@ by hand or by an independent reference implementation (plain Python, the publish
 They guard the details that the broader tests in test_keywords.py let pass: a table sorted the
 wrong way, an extra index column, a default that drifted, a bootstrap that ignores its seed.
 """
+import dataclasses
 import math
 import warnings
 
@@ -114,6 +115,10 @@ def test_group_totals_are_floats_whatever_the_weights():
     assert table.dtype == np.float64 and table.tolist() == [[0.0, 0.0, 4.0], [2.0, 1.0, 0.0]]
     words = counts.words_by_group(twice_a1)
     assert words.dtype == np.float64 and words.tolist() == [4.0, 3.0]
+    # TermCounts built by hand from integer counts (another tokenizer's, say) gives floats too.
+    integer = dataclasses.replace(counts, matrix=sparse.csr_matrix(counts.matrix.toarray().astype(np.int64)))
+    table = integer.by_group(twice_a1)
+    assert table.dtype == np.float64 and table.tolist() == [[0.0, 0.0, 4.0], [2.0, 1.0, 0.0]]
 
 
 # --- log-odds, G², log ratio --------------------------------------------------------------------
