@@ -508,3 +508,13 @@ def test_without_an_except_column_nothing_is_taken_back():
 def test_an_empty_naming_table_gives_an_empty_table():
     rates = keywords.naming_rates(naming_sentences(), naming=NAMING.iloc[:0], n_boot=10)
     assert rates.empty and list(rates.columns) == RATE_COLUMNS
+
+
+@pytest.mark.parametrize("column", ["voice", "article_id"])
+def test_a_sentence_with_no_group_or_no_unit_is_refused_by_name(column):
+    # Neither counted in a group it may not belong to, nor dropped in silence: refused, with the rows.
+    frame = pd.DataFrame({"voice": ["A", "A", "B", "B"], "article_id": ["a1", "a1", "b1", "b2"],
+                          "text": ["Tanks rolled.", "Peace talks.", "Peace.", "Talks."]})
+    frame.loc[1, column] = None
+    with pytest.raises(ValueError, match=r"^1 sentences have no 'voice' or no 'article_id' \(rows \[1\]\)"):
+        keywords.count_terms(frame)

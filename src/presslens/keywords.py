@@ -187,6 +187,11 @@ def count_terms(
     missing = {by, text, unit} - set(sentences.columns)
     if missing:
         raise ValueError(f"sentences lack the columns {sorted(missing)}")
+    lacking = sentences[by].isna() | sentences[unit].isna()
+    if lacking.any():
+        raise ValueError(
+            f"{int(lacking.sum()):,} sentences have no {by!r} or no {unit!r} (rows {sentences.index[lacking].tolist()[:3]}"
+            f"{', ...' if lacking.sum() > 3 else ''}): each must be in one unit and one group; drop or fill them first")
     frame = sentences[[unit, by, text]].dropna(subset=[text])
     shared = shared_units(frame, by, unit=unit)
     if shared:
