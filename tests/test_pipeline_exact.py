@@ -408,7 +408,8 @@ def test_aggregate_of_no_rows_is_an_empty_table():
 
 @pytest.fixture
 def models(monkeypatch):
-    """Stand-ins for the full and the fast model; ``trained`` lists which were asked for."""
+    """Stand-ins for the full and the fast model; ``trained`` lists which were asked for. The Dask
+    engine is not to be reached (a test that wants it puts it back)."""
     trained = []
     full, fast = EchoModel("full"), EchoModel("fast")
 
@@ -418,6 +419,10 @@ def models(monkeypatch):
             return model
         return train
 
+    def no_dask(*args, **kwargs):
+        raise AssertionError("the local engine was asked for")
+
+    monkeypatch.setattr(pipeline, "_run_dask", no_dask)
     monkeypatch.setattr(stance, "model", make("full", full))
     monkeypatch.setattr(stance, "fast_model", make("fast", fast))
     return types.SimpleNamespace(full=full, fast=fast, trained=trained)
@@ -620,6 +625,7 @@ def test_run_refuses_bad_arguments_before_reading_anything(tmp_path, models):
 
 PARTITIONS: list = []  # the length of each partition scored (the workers are threads of this process)
 _REAL_PARTITION = pipeline.score_partition
+_REAL_RUN_DASK = pipeline._run_dask
 
 
 def counted_partition(frame, *args, **kwargs):
@@ -627,7 +633,7 @@ def counted_partition(frame, *args, **kwargs):
     return _REAL_PARTITION(frame, *args, **kwargs)
 
 
-def test_the_dask_engine_scores_partitions_of_the_chunk_size_on_the_cluster_given_or_its_own(monkeypatch, tmp_path):
+def test_the_dask_engine_scores_partitions_of_the_chunk_size_on_the_cluster_given_or_its_own(monkeypatch, tmp_path, models):
     import dask.distributed
     from distributed import utils as dask_utils
 
@@ -640,9 +646,22 @@ def test_the_dask_engine_scores_partitions_of_the_chunk_size_on_the_cluster_give
     model = EchoModel()
     local = pipeline.score_sentences(frame, ["NATO", "Zelenskyy"], model, chunk_size=4, lexicon=table)
     monkeypatch.setattr(pipeline, "score_partition", counted_partition)
+    monkeypatch.setattr(pipeline, "_run_dask", _REAL_RUN_DASK)
     made, shown = [], []
     monkeypatch.setattr(dask.distributed, "progress", lambda persisted: shown.append(persisted))
     with dask.distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        # run() with the Dask engine on the cluster given: the summary and the rows of the local engine.
+        own_target = tmp_path / "own.csv"
+        own_target.write_text("headline,published,body,outlet\nOne,2022-03-01,Zelensky thanked NATO warmly. Nothing else.,Daily\n")
+        PARTITIONS.clear()
+        summary = pipeline.run([own_target], tmp_path / "dask", target_names=["NATO", "Zelenskyy"], engine="dask",
+                               scheduler=cluster.scheduler_address, chunk_size=1, table_options=OPTIONS,
+                               lexicon=own_lexicon(tmp_path), stance_model="fast")
+        assert (summary["engine"], summary["jobs"], summary["sentences"], summary["targets"]) == ("dask", None, 2, {"NATO": 1, "Zelenskyy": 1})
+        assert PARTITIONS == [1, 1] and len(shown) == 1  # chunks of 1 sentence; progress shown by default
+        scored = pd.read_parquet(tmp_path / "dask" / "sentences.parquet")
+        assert scored["NATO_stance"][0] == expected_labels(models.fast, ["Zelensky thanked NATO warmly."], "NATO")[0]
+        shown.clear()
         PARTITIONS.clear()
         given = pipeline._run_dask(frame, ("NATO", "Zelenskyy"), model, 10, cluster.scheduler_address, False, table)
         assert PARTITIONS == [6] and shown == []  # one partition of all 6 rows; no progress asked for
@@ -659,3 +678,24 @@ def test_the_dask_engine_scores_partitions_of_the_chunk_size_on_the_cluster_give
         same_rows(own, local)
         assert made == [{"n_workers": 2, "threads_per_worker": 1, "processes": True, "dashboard_address": None}]
         assert cluster.status.name == "closed"  # the engine closes the cluster it started
+
+
+def test_score_partition_of_a_chunk_naming_no_target_counts_zeros():
+    frame = chunk(["Nothing happened today.", "The talks ended."])
+    for model in (None, EchoModel()):
+        out = pipeline.score_partition(frame, ["NATO", "EU"], model)
+        assert out["NATO_mentions"].tolist() == [0, 0] and out["EU_mentions"].tolist() == [0, 0]
+        assert out["NATO_toward"].isna().all() and out["NATO_stance"].isna().all()
+
+
+def test_stance_marks_the_targets_as_data_targets_csv_finds_them_whatever_the_lexicon_counts(tmp_path):
+    # A lexicon where "the alliance" names NATO: the sentence counts as naming NATO, but the model,
+    # trained on data/targets.csv's marks, sees no NATO mention in it (none of those aliases).
+    other = tmp_path / "other.csv"
+    other.write_text("target,alias\nNATO,alliance\n")
+    frame = chunk(["The alliance met.", "Nothing happened."])
+    model = EchoModel()
+    out = pipeline.score_partition(frame, ["NATO"], model, lexicon=other)
+    assert out["NATO_mentions"].tolist() == [1, 0]
+    assert out["NATO_stance"][0] == expected_labels(model, ["The alliance met."], "NATO")[0]
+    assert "xxtarget" not in stance.features(["The alliance met."], "NATO", embeddings=False)["marked"][0]
