@@ -58,7 +58,7 @@ def test_an_unknown_target_is_a_clear_error(tmp_path, capsys):
     assert done.value.code == 2 and "unknown targets ['Atlantis']" in capsys.readouterr().err
 
 
-@pytest.mark.processes
+@pytest.mark.cluster
 def test_the_dask_engine_gives_the_local_engine_tables_row_for_row(tmp_path):
     import dask.distributed  # noqa: F401  (a hard dependency: imported, never skipped)
     local = pipeline.run([], tmp_path / "local", engine="local", chunk_size=7, progress=False)
@@ -217,7 +217,7 @@ def _two_voices_three_weeks(path):
     pd.DataFrame(rows).to_csv(path, index=False)
 
 
-@pytest.mark.processes
+@pytest.mark.cluster
 def test_analyze_with_the_dask_engine_equals_the_local_engine_on_several_voices_and_weeks(tmp_path):
     import dask.distributed  # noqa: F401  (a hard dependency: imported, never skipped)
 
@@ -236,10 +236,10 @@ def test_analyze_with_the_dask_engine_equals_the_local_engine_on_several_voices_
 
 
 
+@pytest.mark.cluster
 def test_the_dask_engine_on_a_scheduler_given_equals_the_local_engine(tmp_path):
-    # The same comparison on a Dask cluster of threads in this process, given as --scheduler: no
-    # worker process is started, so the mutation runs (which leave out the tests marked
-    # `processes`) exercise the Dask engine too, the model scattered to the workers included.
+    # The same comparison on a Dask cluster of threads in this process, given as --scheduler,
+    # with the model scattered to the workers.
     from dask.distributed import LocalCluster
 
     corpus = tmp_path / "corpus.csv"
@@ -340,7 +340,7 @@ def test_analyze_checks_the_targets_against_the_lexicon_given(tmp_path, capsys):
     assert done.value.code == 2 and "the stance model was trained with" in capsys.readouterr().err
 
 
-@pytest.mark.processes
+@pytest.mark.cluster
 def test_the_dask_engine_reads_the_lexicon_as_the_local_one(tmp_path):
     import dask.distributed  # noqa: F401  (a hard dependency: imported, never skipped)
 
