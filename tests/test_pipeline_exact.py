@@ -653,10 +653,16 @@ def test_the_dask_engine_scores_partitions_of_the_chunk_size_on_the_cluster_give
         # run() with the Dask engine on the cluster given: the summary and the rows of the local engine.
         own_target = tmp_path / "own.csv"
         own_target.write_text("headline,published,body,outlet\nOne,2022-03-01,Zelensky thanked NATO warmly. Nothing else.,Daily\n")
+        def own_cluster(**options):  # stands in for the engine's own cluster of processes: this one of threads
+            made.append(options)
+            return cluster
+
+        monkeypatch.setattr(dask.distributed, "LocalCluster", own_cluster)
         PARTITIONS.clear()
         summary = pipeline.run([own_target], tmp_path / "dask", target_names=["NATO", "Zelenskyy"], engine="dask",
                                scheduler=cluster.scheduler_address, chunk_size=1, table_options=OPTIONS,
                                lexicon=own_lexicon(tmp_path), stance_model="fast")
+        assert made == []  # the cluster given was used
         assert (summary["engine"], summary["jobs"], summary["sentences"], summary["targets"]) == ("dask", None, 2, {"NATO": 1, "Zelenskyy": 1})
         assert PARTITIONS == [1, 1] and len(shown) == 1  # chunks of 1 sentence; progress shown by default
         scored = pd.read_parquet(tmp_path / "dask" / "sentences.parquet")
@@ -666,12 +672,7 @@ def test_the_dask_engine_scores_partitions_of_the_chunk_size_on_the_cluster_give
         given = pipeline._run_dask(frame, ("NATO", "Zelenskyy"), model, 10, cluster.scheduler_address, False, table)
         assert PARTITIONS == [6] and shown == []  # one partition of all 6 rows; no progress asked for
         same_rows(given, local)
-
-        def own_cluster(**options):  # stands in for the engine's own cluster of processes: this one of threads
-            made.append(options)
-            return cluster
-
-        monkeypatch.setattr(dask.distributed, "LocalCluster", own_cluster)
+        assert made == []
         PARTITIONS.clear()
         own = pipeline._run_dask(frame, ("NATO", "Zelenskyy"), model, 4, None, True, table)
         assert PARTITIONS == [3, 3] and len(shown) == 1  # ceil(6 / 4) = 2 partitions (Dask cuts them even); progress shown
