@@ -518,3 +518,23 @@ def test_a_sentence_with_no_group_or_no_unit_is_refused_by_name(column):
     frame.loc[1, column] = None
     with pytest.raises(ValueError, match=r"^1 sentences have no 'voice' or no 'article_id' \(rows \[1\]\)"):
         keywords.count_terms(frame)
+
+
+
+def test_the_rows_named_stop_at_three_and_say_there_are_more():
+    frame = pd.DataFrame({"voice": [None, None, None, "A", None], "article_id": ["a1", "a2", "a3", "a4", "a5"],
+                          "text": ["One.", "Two.", "Three.", "Four.", "Five."]})
+    with pytest.raises(ValueError, match=r"^4 sentences have no 'voice' or no 'article_id' \(rows \[0, 1, 2\], \.\.\.\): "
+                                         r"each must be in one unit and one group; drop or fill them first$"):
+        keywords.count_terms(frame)
+    three = frame.drop(index=4)
+    with pytest.raises(ValueError, match=r"^3 sentences have no 'voice' or no 'article_id' \(rows \[0, 1, 2\]\): each"):
+        keywords.count_terms(three)
+
+
+def test_the_plots_are_still_reachable_from_keywords_and_nothing_else_is_invented():
+    from presslens import plots
+
+    assert keywords.plot_log_odds is plots.plot_log_odds and keywords.plot_naming is plots.plot_naming
+    with pytest.raises(AttributeError, match=r"^module 'presslens.keywords' has no attribute 'plot_monthly'$"):
+        keywords.plot_monthly  # noqa: B018  (in plots, but not one of the two kept here)

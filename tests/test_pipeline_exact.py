@@ -672,10 +672,14 @@ def test_the_dask_engine_scores_partitions_of_the_chunk_size_on_the_cluster_give
         given = pipeline._run_dask(frame, ("NATO", "Zelenskyy"), model, 10, cluster.scheduler_address, False, table)
         assert PARTITIONS == [6] and shown == []  # one partition of all 6 rows; no progress asked for
         same_rows(given, local)
+        # No lexicon: the default targets file, as the local engine reads it.
+        same_rows(pipeline._run_dask(frame, ("NATO",), model, 10, cluster.scheduler_address, False, None),
+                  pipeline.score_sentences(frame, ["NATO"], model, chunk_size=10))
         assert made == []
         PARTITIONS.clear()
         own = pipeline._run_dask(frame, ("NATO", "Zelenskyy"), model, 4, None, True, table)
         assert PARTITIONS == [3, 3] and len(shown) == 1  # ceil(6 / 4) = 2 partitions (Dask cuts them even); progress shown
+        assert hasattr(shown[0], "npartitions") and shown[0].npartitions == 2  # the bar follows the persisted collection
         same_rows(own, local)
         assert made == [{"n_workers": 2, "threads_per_worker": 1, "processes": True, "dashboard_address": None}]
         assert cluster.status.name == "closed"  # the engine closes the cluster it started

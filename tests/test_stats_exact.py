@@ -540,7 +540,8 @@ def test_an_exact_interval_at_the_confidence_asked():
 def test_a_missing_value_is_an_error_not_the_smallest_p():
     # With a NaN the difference of means is NaN, every `abs(diff) >= abs(NaN)` is False, and p
     # would be 1 / (1 + n_perm): the strongest evidence the test can give, for no reason at all.
-    with pytest.raises(ValueError, match="statistic is NaN"):
+    with pytest.raises(ValueError, match=r"^the statistic is NaN for the data given: drop the missing values first "
+                                         r"\(or give a statistic that handles them\)$"):
         stats.permutation_test([1.0, np.nan, 0.0, 0.0], ["a", "a", "b", "b"], n_perm=99)
     # A statistic that handles missing values is left to do so.
     diff, p = stats.permutation_test([1.0, np.nan, 1.0, 0.0, 0.0], ["a", "a", "a", "b", "b"], n_perm=99,
