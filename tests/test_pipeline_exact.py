@@ -576,6 +576,16 @@ def test_run_reads_the_sample_without_inputs_and_a_study_source_by_its_name(tmp_
     assert (summary["inputs"], summary["articles"], summary["sentences"], summary["bad_inputs"]) == (["kremlin"], 2, 5, 1)
 
 
+
+def test_run_says_why_stance_was_skipped_when_no_model_can_be_trained(tmp_path, monkeypatch):
+    # Where the study data is missing, the summary gives the reason, and no stance model is named.
+    monkeypatch.setattr(pipeline, "trained_model_or_reason", lambda kind: (None, "stance skipped: no annotations here"))
+    summary = pipeline.run([], tmp_path / "out", target_names=["NATO", "EU"], jobs=1, progress=False)
+    assert summary["stance"] == "stance skipped: no annotations here; none for EU (stance exists for NATO and Russia only)"
+    assert summary["stance_model"] is None
+    scored = pd.read_parquet(tmp_path / "out" / "sentences.parquet")
+    assert scored["NATO_stance"].isna().all()
+
 def test_run_with_a_lexicon_of_ones_own_as_a_path_or_a_frame(tmp_path, models, bars, clock):
     path = tmp_path / "zel.csv"
     path.write_text("target,alias\nUkraine,Zelensky\nUkraine,Kyiv\nZelenskyy,Zelensky\n")
